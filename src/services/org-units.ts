@@ -1,0 +1,69 @@
+/** Use cases of org units: import a file, browse the tree. */
+import type { OrgUnit } from '../domain/org-unit.js';
+import { readOrgUnitFile } from '../ingest/org-units.js';
+import type { Store } from '../store/db.js';
+import * as repo from '../store/org-units.js';
+import { AppError, notFound } from './errors.js';
+
+export async function importOrgUnitsFile(store: Store, file: string): Promise<{ imported: number }> {
+  const read = await readOrgUnitFile(file);
+  if (!read.ok) {
+    const shown = read.problems
+      .slice(0, 50)
+      .map((p) => `${p.file}:${p.line}${p.column ? ` (${p.column})` : ''}: ${p.message}`);
+    const more = read.problems.length > 50 ? `\n… and ${read.problems.length - 50} more` : '';
+    throw new AppError(
+      'INVALID_FILE',
+      `${read.problems.length} row(s) of ${file} are not valid:\n${shown.join('\n')}${more}`,
+      read.problems,
+    );
+  }
+  await store.db.transaction().execute((trx) => repo.upsertOrgUnits(trx, read.units));
+  return { imported: read.units.length };
+}
+
+export interface OrgUnitWithChildren extends OrgUnit {
+  children: number;
+}
+
+async function withChildCounts(store: Store, units: OrgUnit[]): Promise<OrgUnitWithChildren[]> {
+  const counts = await repo.countChildren(
+    store.db,
+    units.map((u) => u.code),
+  );
+  return units.map((u) => ({ ...u, children: counts.get(u.code) ?? 0 }));
+}
+
+export async function listOrgUnits(
+  store: Store,
+  query: Omit<repo.OrgUnitFilter, 'kind'> & { kind?: OrgUnit['kind'] | 'all' },
+): Promise<OrgUnitWithChildren[]> {
+  const { kind, ...rest } = query;
+  const filter: repo.OrgUnitFilter = kind === 'all' || kind === undefined ? rest : { ...rest, kind };
+  if (filter.parent !== undefined && !(await repo.getOrgUnit(store.db, filter.parent)))
+    throw notFound(`org unit ${filter.parent}`);
+  return withChildCounts(store, await repo.listOrgUnits(store.db, filter));
+}
+
+export async function getOrgUnit(store: Store, code: string): Promise<OrgUnitWithChildren & { ancestors: OrgUnit[] }> {
+  const unit = await repo.getOrgUnit(store.db, code);
+  if (!unit) throw notFound(`org unit ${code}`);
+  const ancestorCodes = unit.path.split('/').filter((c) => c && c !== code);
+  const ancestors = (await Promise.all(ancestorCodes.map((c) => repo.getOrgUnit(store.db, c)))).filter(
+    (u): u is OrgUnit => !!u,
+  );
+  const [withCount] = await withChildCounts(store, [unit]);
+  return { ...(withCount as OrgUnitWithChildren), ancestors };
+}
+
+export function countSubtree(store: Store, code: string): Promise<Record<string, number>> {
+  return repo.countSubtree(store.db, code);
+}
+
+export function assertLevel(value: string | undefined): OrgUnit['level'] | undefined {
+  const levels = ['province', 'city', 'county', 'town', 'village', 'department'] as const;
+  if (value === undefined) return undefined;
+  if (!(levels as readonly string[]).includes(value))
+    throw new AppError('INVALID_INPUT', `level must be one of ${levels.join(', ')}`);
+  return value as OrgUnit['level'];
+}

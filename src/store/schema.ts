@@ -1,0 +1,114 @@
+/** Table types for Kysely: one interface per table of the migrations, column for column. */
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface PlanTable {
+  id: string;
+  title_zh: string;
+  title_en: string;
+  base_year: number;
+  target_year: number;
+  root_org_unit: string;
+  settings: Json<Record<string, unknown>>;
+  source_file: string | null;
+  source_sha256: string | null;
+  loaded_at: Timestamp;
+}
+
+export interface PlanDimensionTable {
+  plan_id: string;
+  code: string;
+  position: number;
+  name_zh: string;
+  name_en: string;
+  goal: Json<{ zh: string; en?: string | undefined } | null>;
+  source: string;
+}
+
+export interface PlanSectionTable {
+  plan_id: string;
+  number: number;
+  label: string | null;
+  title_zh: string;
+  title_en: string;
+  source: string;
+}
+
+export interface PlanTaskTable {
+  plan_id: string;
+  number: number;
+  section: number;
+  list: 'key' | 'breakthrough' | 'reform';
+  title_zh: string;
+  title_en: string;
+  summary_zh: string;
+  summary_en: string | null;
+  dimensions: string[];
+  source: string;
+}
+
+export interface PlanTaskUnitTable {
+  plan_id: string;
+  task_number: number;
+  org_unit: string;
+  role: 'lead' | 'cooperating';
+  position: number;
+  demo: boolean;
+}
+
+export interface IndicatorTable {
+  plan_id: string;
+  code: string;
+  position: number;
+  name_zh: string;
+  name_en: string;
+  description: Json<object | null>;
+  unit: string;
+  dimension: string;
+  tasks: number[];
+  direction: 'up' | 'down';
+  periodicity: 'year' | 'quarter' | 'month';
+  period_aggregation: 'sum' | 'last' | 'mean';
+  levels: string[];
+  aggregation: Json<object | null>;
+  computation: Json<object | null>;
+  computation_kind: ColumnType<string, never, never>;
+  bounds: Json<object | null>;
+  limit_value: number | null;
+  baseline: Json<object | null>;
+  targets: Json<unknown[]>;
+  headline: boolean;
+  source: string;
+  note: string | null;
+}
+
+export interface OrgUnitTable {
+  code: string;
+  name: string;
+  name_en: string | null;
+  kind: 'region' | 'department';
+  level: 'province' | 'city' | 'county' | 'town' | 'village' | 'department';
+  parent: string | null;
+  path: string;
+  depth: number;
+  attributes: Json<Record<string, string>>;
+}
+
+export interface SchemaMigrationTable {
+  name: string;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export interface Database {
+  plan: PlanTable;
+  plan_dimension: PlanDimensionTable;
+  plan_section: PlanSectionTable;
+  plan_task: PlanTaskTable;
+  plan_task_unit: PlanTaskUnitTable;
+  indicator: IndicatorTable;
+  org_unit: OrgUnitTable;
+  schema_migration: SchemaMigrationTable;
+}
