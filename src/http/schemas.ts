@@ -1,0 +1,97 @@
+/**
+ * Request and response schemas of the API, written once in zod and turned into JSON Schema for
+ * Fastify (validation, serialisation) and for the OpenAPI document.
+ */
+import { z } from 'zod';
+import { dimension, indicator, section, task, TASK_LISTS } from '../domain/plan.js';
+import { ORG_UNIT_KINDS, ORG_UNIT_ROW_LEVELS } from '../domain/org-unit.js';
+
+export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io: 'output',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable error code, e.g. NOT_FOUND'),
+    message: z.string(),
+    details: z.unknown().optional(),
+    correlationId: z.string().optional().describe('Quote this when reporting a server error'),
+  }),
+});
+
+const localized = z.object({ zh: z.string(), en: z.string() });
+
+export const planBody = z.object({
+  id: z.string(),
+  title: localized,
+  shortTitle: localized.optional(),
+  issuer: z.object({ zh: z.string(), en: z.string().optional() }).optional(),
+  issued: z.string().optional(),
+  documentUrl: z.string().optional(),
+  baseYear: z.number().int(),
+  targetYear: z.number().int(),
+  rootOrgUnit: z.string(),
+  orgUnits: z.object({ regions: z.string(), departments: z.string().optional(), boundaries: z.string().optional() }),
+  units: z.record(z.string(), z.unknown()),
+  evaluation: z.record(z.string(), z.unknown()),
+  dimensions: z.array(dimension),
+  sections: z.array(section),
+  tasks: z.array(task),
+  indicators: z.array(indicator),
+});
+
+export const indicatorList = z.object({ items: z.array(indicator), total: z.number().int() });
+export const taskList = z.object({ items: z.array(task), total: z.number().int() });
+
+const orgUnit = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  kind: z.enum(ORG_UNIT_KINDS),
+  level: z.enum(ORG_UNIT_ROW_LEVELS),
+  parent: z.string().nullable(),
+  path: z.string().describe("Codes from the top of the tree, e.g. '/330000/330700/330782/'"),
+  depth: z.number().int(),
+  attributes: z.record(z.string(), z.string()),
+});
+const orgUnitWithChildren = orgUnit.extend({ children: z.number().int().describe('Number of direct children') });
+
+export const orgUnitList = z.object({ items: z.array(orgUnitWithChildren), total: z.number().int() });
+export const orgUnitDetail = orgUnitWithChildren.extend({
+  ancestors: z.array(orgUnit),
+  subtree: z.record(z.string(), z.number().int()).describe('Units in the subtree (itself included) by level'),
+});
+
+export const health = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['pglite', 'postgres']),
+  plan: z.string().nullable(),
+});
+
+export const indicatorQuery = z.object({
+  dimension: z.string().optional(),
+  task: z.coerce.number().int().positive().optional(),
+});
+export const taskQuery = z.object({
+  section: z.coerce.number().int().positive().optional(),
+  dimension: z.string().optional(),
+  list: z.enum(TASK_LISTS).optional(),
+  unit: z.string().optional().describe('Tasks this unit leads or co-operates on'),
+});
+export const orgUnitQuery = z.object({
+  parent: z.string().optional(),
+  level: z.enum(ORG_UNIT_ROW_LEVELS).optional(),
+  kind: z
+    .enum([...ORG_UNIT_KINDS, 'all'])
+    .default('region')
+    .describe('region (default), department, or all'),
+  within: z.string().optional().describe('Only units in the subtree of this code'),
+  limit: z.coerce.number().int().min(1).max(10000).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const codeParam = z.object({ code: z.string().min(1).max(64) });
