@@ -1,0 +1,172 @@
+/** The commands of `gongfu`. */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { parsePort, readConfig, type Config } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { readPlanFile, summarizePlan } from '../ingest/plan.js';
+import * as orgUnits from '../services/org-units.js';
+import * as plans from '../services/plans.js';
+import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+
+export const DEFAULT_PLAN_FILE = fileURLToPath(new URL('../../plans/jinhua-2021-2025/plan.yaml', import.meta.url));
+
+interface GlobalOptions {
+  data?: string;
+  databaseUrl?: string;
+}
+
+function configOf(cmd: Command): Readonly<Config> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return readConfig({
+    ...process.env,
+    ...(g.data !== undefined && { GONGFU_DATA: g.data }),
+    ...(g.databaseUrl !== undefined && { DATABASE_URL: g.databaseUrl }),
+  });
+}
+
+/** Opens the configured store, runs `work`, and closes the store whatever happens. */
+async function withStore<T>(config: Readonly<Config>, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptionsFrom(config));
+  try {
+    await migrate(store.db);
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const where = (config: Readonly<Config>) =>
+  config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
+
+function serverOptions(cmd: Command) {
+  return cmd
+    .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT'))
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
+    .addOption(new Option('--plan <id>', 'the plan to serve (default: the most recently loaded)'));
+}
+
+/** Serves until SIGINT/SIGTERM, then closes the server and the database cleanly. */
+async function serve(config: Readonly<Config>, store: Store, opts: { port?: string; host?: string; plan?: string }) {
+  const port = opts.port !== undefined ? parsePort('--port', opts.port) : config.port;
+  const host = opts.host ?? config.host;
+  const app = await buildApp({ store, ...(opts.plan && { planId: opts.plan }), logger: { level: config.logLevel } });
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const shownPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`Gongfu is serving on http://${host}:${shownPort}  (API docs: http://${host}:${shownPort}/api/docs)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+}
+
+export function registerCommands(program: Command): void {
+  serverOptions(
+    program
+      .command('start')
+      .description('initialise the database if needed, load the default plan (Jinhua) and its org units, and serve'),
+  )
+    .addOption(new Option('--plan-file <file>', 'plan file to load').default(DEFAULT_PLAN_FILE, 'the Jinhua plan'))
+    .action(async (opts: { port?: string; host?: string; plan?: string; planFile: string }, cmd: Command) => {
+      const config = configOf(cmd);
+      const store = await openStore(storeOptionsFrom(config));
+      try {
+        const applied = await migrate(store.db);
+        if (applied.length > 0) console.log(`Initialised ${where(config)} (${applied.length} migration(s)).`);
+        const loaded = await plans.importPlanIfChanged(store, opts.planFile);
+        if (loaded) console.log(`Loaded ${loaded.summary}; ${loaded.orgUnits} org units.`);
+        await serve(config, store, opts);
+      } finally {
+        await store.close();
+      }
+    });
+
+  serverOptions(program.command('serve').description('serve the database as it is (no loading)')).action(
+    async (opts: { port?: string; host?: string; plan?: string }, cmd: Command) => {
+      const config = configOf(cmd);
+      const store = await openStore(storeOptionsFrom(config));
+      try {
+        await migrate(store.db);
+        await plans.currentPlanId(store, opts.plan);
+        await serve(config, store, opts);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  const db = program.command('db').description('database administration');
+  db.command('migrate')
+    .description('apply the migrations that are missing')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const config = configOf(cmd);
+      const store = await openStore(storeOptionsFrom(config));
+      try {
+        const applied = await migrate(store.db);
+        console.log(
+          applied.length ? `Applied ${applied.join(', ')} to ${where(config)}.` : `${where(config)} is up to date.`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+  const plan = program.command('plan').description('plan files: validate, import, export');
+  plan
+    .command('validate')
+    .argument('<file>', 'plan file (YAML)')
+    .description('check a plan file; print every problem with its YAML path and line')
+    .action(async (file: string) => {
+      const result = await readPlanFile(file);
+      if (result.ok) {
+        console.log(summarizePlan(result.plan));
+        return;
+      }
+      for (const p of result.problems) console.error(`${file}:${p.line}:${p.column} ${p.path}: ${p.message}`);
+      console.error(`${result.problems.length} problem(s) found; the plan is not valid.`);
+      process.exitCode = 1;
+    });
+  plan
+    .command('import')
+    .argument('<file>', 'plan file (YAML)')
+    .description('load a plan and the org units it names into the database (replaces a plan of the same id)')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const config = configOf(cmd);
+      await withStore(config, async (store) => {
+        const result = await plans.importPlan(store, file);
+        console.log(`Imported ${result.summary}; ${result.orgUnits} org units, into ${where(config)}.`);
+      });
+    });
+  plan
+    .command('export')
+    .description('write a stored plan as YAML')
+    .option('--plan <id>', 'plan id (default: the most recently loaded)')
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .action(async (opts: { plan?: string; out?: string }, cmd: Command) => {
+      await withStore(configOf(cmd), async (store) => {
+        const yaml = await plans.exportPlanYaml(store, await plans.currentPlanId(store, opts.plan));
+        if (opts.out) await writeFile(opts.out, yaml);
+        else process.stdout.write(yaml);
+      });
+    });
+
+  const org = program.command('org').description('org units (regions and departments)');
+  org
+    .command('import')
+    .argument(
+      '<file>',
+      'CSV of regions (code,name,level,parent,attributes) or departments (code,name_zh,name_en,kind,parent)',
+    )
+    .description('add or update org units from a CSV file')
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const config = configOf(cmd);
+      await withStore(config, async (store) => {
+        const { imported } = await orgUnits.importOrgUnitsFile(store, file);
+        console.log(`Imported ${imported} org units into ${where(config)}.`);
+      });
+    });
+}
