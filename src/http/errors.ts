@@ -16,14 +16,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (error instanceof ZodError) {
-      return reply
-        .status(400)
-        .send({
-          error: {
-            code: 'INVALID_INPUT',
-            message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-          },
-        });
+      return reply.status(400).send({
+        error: {
+          code: 'INVALID_INPUT',
+          message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        },
+      });
     }
     const e = error as { validation?: unknown; statusCode?: number; message: string };
     if (e.validation) return reply.status(400).send({ error: { code: 'INVALID_INPUT', message: e.message } });
