@@ -26,12 +26,14 @@ function configOf(cmd: Command): Readonly<Config> {
   });
 }
 
-/** Opens the configured store, runs `work`, and closes the store whatever happens. */
-async function withStore<T>(config: Readonly<Config>, work: (store: Store) => Promise<T>): Promise<T> {
+/** Opens the configured store, brings its schema up to date, runs `work`, and closes the store whatever happens. */
+async function withStore<T>(
+  config: Readonly<Config>,
+  work: (store: Store, migrationsApplied: string[]) => Promise<T>,
+): Promise<T> {
   const store = await openStore(storeOptionsFrom(config));
   try {
-    await migrate(store.db);
-    return await work(store);
+    return await work(store, await migrate(store.db));
   } finally {
     await store.close();
   }
@@ -73,29 +75,21 @@ export function registerCommands(program: Command): void {
     .addOption(new Option('--plan-file <file>', 'plan file to load').default(DEFAULT_PLAN_FILE, 'the Jinhua plan'))
     .action(async (opts: { port?: string; host?: string; plan?: string; planFile: string }, cmd: Command) => {
       const config = configOf(cmd);
-      const store = await openStore(storeOptionsFrom(config));
-      try {
-        const applied = await migrate(store.db);
+      await withStore(config, async (store, applied) => {
         if (applied.length > 0) console.log(`Initialised ${where(config)} (${applied.length} migration(s)).`);
         const loaded = await plans.importPlanIfChanged(store, opts.planFile);
         if (loaded) console.log(`Loaded ${loaded.summary}; ${loaded.orgUnits} org units.`);
         await serve(config, store, opts);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   serverOptions(program.command('serve').description('serve the database as it is (no loading)')).action(
     async (opts: { port?: string; host?: string; plan?: string }, cmd: Command) => {
       const config = configOf(cmd);
-      const store = await openStore(storeOptionsFrom(config));
-      try {
-        await migrate(store.db);
+      await withStore(config, async (store) => {
         await plans.currentPlanId(store, opts.plan);
         await serve(config, store, opts);
-      } finally {
-        await store.close();
-      }
+      });
     },
   );
 
@@ -104,15 +98,11 @@ export function registerCommands(program: Command): void {
     .description('apply the migrations that are missing')
     .action(async (_opts: unknown, cmd: Command) => {
       const config = configOf(cmd);
-      const store = await openStore(storeOptionsFrom(config));
-      try {
-        const applied = await migrate(store.db);
+      await withStore(config, async (_store, applied) => {
         console.log(
           applied.length ? `Applied ${applied.join(', ')} to ${where(config)}.` : `${where(config)} is up to date.`,
         );
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   const plan = program.command('plan').description('plan files: validate, import, export');

@@ -59,11 +59,3 @@ export async function getOrgUnit(store: Store, code: string): Promise<OrgUnitWit
 export function countSubtree(store: Store, code: string): Promise<Record<string, number>> {
   return repo.countSubtree(store.db, code);
 }
-
-export function assertLevel(value: string | undefined): OrgUnit['level'] | undefined {
-  const levels = ['province', 'city', 'county', 'town', 'village', 'department'] as const;
-  if (value === undefined) return undefined;
-  if (!(levels as readonly string[]).includes(value))
-    throw new AppError('INVALID_INPUT', `level must be one of ${levels.join(', ')}`);
-  return value as OrgUnit['level'];
-}
