@@ -12,6 +12,35 @@ export interface Config {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  auth: AuthSettings;
+}
+
+export interface AuthSettings {
+  /** A session ends after this long without a request. */
+  sessionIdleMinutes: number;
+  /** Failed sign-ins in a row before the account is locked. */
+  maxFailedLogins: number;
+  /** How long a lock-out lasts unless an admin lifts it sooner. */
+  lockMinutes: number;
+  /** Sign-in attempts per minute from one address. */
+  loginAttemptsPerMinute: number;
+  /** Mark cookies Secure (serve behind HTTPS). */
+  secureCookies: boolean;
+}
+
+export const DEFAULT_AUTH: AuthSettings = Object.freeze({
+  sessionIdleMinutes: 8 * 60,
+  maxFailedLogins: 5,
+  lockMinutes: 15,
+  loginAttemptsPerMinute: 30,
+  secureCookies: false,
+});
+
+function positiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const value = env[variable];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new ConfigError(variable, value, 'a whole number ≥ 1');
+  return Number(value);
 }
 
 export class ConfigError extends Error {
@@ -43,5 +72,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: env.HOST || '127.0.0.1',
     port: parsePort('PORT', env.PORT || '8080'),
     logLevel: logLevel as Config['logLevel'],
+    auth: Object.freeze({
+      sessionIdleMinutes: positiveInt(env, 'GONGFU_SESSION_IDLE_MINUTES', DEFAULT_AUTH.sessionIdleMinutes),
+      maxFailedLogins: positiveInt(env, 'GONGFU_MAX_FAILED_LOGINS', DEFAULT_AUTH.maxFailedLogins),
+      lockMinutes: positiveInt(env, 'GONGFU_LOCK_MINUTES', DEFAULT_AUTH.lockMinutes),
+      loginAttemptsPerMinute: positiveInt(env, 'GONGFU_LOGIN_ATTEMPTS_PER_MINUTE', DEFAULT_AUTH.loginAttemptsPerMinute),
+      secureCookies: env.GONGFU_SECURE_COOKIES === '1' || env.GONGFU_SECURE_COOKIES === 'true',
+    }),
   });
 }

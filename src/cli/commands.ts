@@ -9,6 +9,10 @@ import * as orgUnits from '../services/org-units.js';
 import * as plans from '../services/plans.js';
 import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
+import { findUserByName } from '../store/users.js';
+import { SYSTEM_CONTEXT } from '../services/context.js';
+import * as users from '../services/users.js';
+import { UsageError } from './errors.js';
 
 export const DEFAULT_PLAN_FILE = fileURLToPath(new URL('../../plans/jinhua-2021-2025/plan.yaml', import.meta.url));
 
@@ -159,4 +163,102 @@ export function registerCommands(program: Command): void {
         console.log(`Imported ${imported} org units into ${where(config)}.`);
       });
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseGrant(text: string): { role: string; unit: string } {
+  const [role, unit, ...rest] = text.split(':');
+  if (!role || !unit || rest.length) throw new UsageError(`a grant is ROLE:UNIT, e.g. reporter:330782 (got "${text}")`);
+  return { role, unit };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+export function registerUserCommands(program: Command): void {
+  const user = program.command('user').description('user accounts and their roles');
+  user
+    .command('add')
+    .argument('<username>', 'the sign-in name')
+    .description('add a user; a generated password is printed once')
+    .option('--admin', 'administrator of the whole plan (its root org unit)')
+    .option('--grant <role:unit>', 'a role on an org unit, e.g. reporter:330782 (repeatable)', collect, [])
+    .option('--name <display name>', 'the name shown in the interface')
+    .option('--password-stdin', 'read the password from standard input instead of generating one')
+    .action(
+      async (
+        username: string,
+        opts: { admin?: boolean; grant: string[]; name?: string; passwordStdin?: boolean },
+        cmd: Command,
+      ) => {
+        await withStore(configOf(cmd), async (store) => {
+          const grants = opts.grant.map(parseGrant);
+          if (opts.admin) {
+            const root = (await plans.getPlanSummary(store, await plans.currentPlanId(store))).rootOrgUnit;
+            grants.push({ role: 'admin', unit: root });
+          }
+          if (grants.length === 0) throw new UsageError('give the user a role: --admin or --grant ROLE:UNIT');
+          const password = opts.passwordStdin ? await readStdin() : undefined;
+          const result = await users.addUser(store, SYSTEM_CONTEXT, {
+            username,
+            grants,
+            ...(opts.name !== undefined && { displayName: opts.name }),
+            ...(password !== undefined && { password }),
+          });
+          const roles = result.user.grants.map((g) => `${g.role} on ${g.unit}`).join(', ');
+          console.log(`Added ${username} (${roles}).`);
+          if (!opts.passwordStdin) console.log(`Password (shown once): ${result.password}`);
+        });
+      },
+    );
+  user
+    .command('grant')
+    .argument('<username>')
+    .argument('<role:unit>', 'e.g. approver:330782')
+    .description('give a user a role on an org unit')
+    .action(async (username: string, grant: string, _opts: unknown, cmd: Command) => {
+      await withStore(configOf(cmd), async (store) => {
+        const { role, unit } = parseGrant(grant);
+        await users.grantRole(store, SYSTEM_CONTEXT, await userId(store, username), role, unit);
+        console.log(`Granted ${role} on ${unit} to ${username}.`);
+      });
+    });
+  user
+    .command('unlock')
+    .argument('<username>')
+    .description('lift a lock-out after failed sign-ins')
+    .action(async (username: string, _opts: unknown, cmd: Command) => {
+      await withStore(configOf(cmd), async (store) => {
+        const root = (await plans.getPlanSummary(store, await plans.currentPlanId(store))).rootOrgUnit;
+        await users.unlockUser(store, SYSTEM_CONTEXT, await userId(store, username), root);
+        console.log(`Unlocked ${username}.`);
+      });
+    });
+  user
+    .command('list')
+    .description('list users and their roles')
+    .action(async (_opts: unknown, cmd: Command) => {
+      await withStore(configOf(cmd), async (store) => {
+        const root = (await plans.getPlanSummary(store, await plans.currentPlanId(store))).rootOrgUnit;
+        for (const u of await users.listUsers(store, SYSTEM_CONTEXT, root)) {
+          const flags = [u.demo && 'demo', u.disabled && 'disabled', u.locked && 'locked'].filter(Boolean).join(', ');
+          const roles = u.grants.map((g) => `${g.role}:${g.unit}`).join(' ');
+          console.log(`${u.username}\t${roles}${flags ? `\t(${flags})` : ''}`);
+        }
+      });
+    });
+}
+
+async function userId(store: Store, username: string): Promise<number> {
+  const found = await findUserByName(store.db, username);
+  if (!found) throw new UsageError(`there is no user ${username}`);
+  return found.id;
 }

@@ -7,11 +7,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../services/errors.js';
 import { ConfigError } from '../config.js';
 import { MigrationError } from '../store/migrate.js';
-import { registerCommands } from './commands.js';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { registerCommands, registerUserCommands } from './commands.js';
+import { registerCalcCommands } from './calc.js';
+import { UsageError } from './errors.js';
 
 const program = new Command('gongfu')
   .description(
@@ -27,6 +25,8 @@ const program = new Command('gongfu')
   .exitOverride();
 
 registerCommands(program);
+registerUserCommands(program);
+registerCalcCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { dimension, indicator, section, task, TASK_LISTS } from '../domain/plan.js';
 import { ORG_UNIT_KINDS, ORG_UNIT_ROW_LEVELS } from '../domain/org-unit.js';
+import { ACTIONS, ROLES } from '../domain/access.js';
 
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -95,3 +96,79 @@ export const orgUnitQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export const codeParam = z.object({ code: z.string().min(1).max(64) });
+
+// Users, sign-in, tokens, audit
+
+const grant = z.object({ role: z.enum(ROLES), unit: z.string(), unitPath: z.string() });
+export const userView = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  demo: z.boolean().describe('A demo account created with the demo data'),
+  disabled: z.boolean(),
+  locked: z.boolean(),
+  grants: z.array(grant),
+});
+export const userList = z.object({ items: z.array(userView), total: z.number().int() });
+export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+export const sessionBody = z.object({
+  user: userView,
+  csrfToken: z.string().nullable().describe('Send it as the x-csrf-token header with every change'),
+  expiresAt: z.string().nullable(),
+});
+export const passwordBody = z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
+export const newUserBody = z.object({
+  username: z.string(),
+  displayName: z.string().optional(),
+  password: z.string().optional().describe('Omit to have one generated and returned once'),
+  grants: z.array(z.object({ role: z.enum(ROLES), unit: z.string() })),
+});
+export const newUserResult = z.object({ user: userView, password: z.string().describe('Shown once') });
+export const grantBody = z.object({ role: z.enum(ROLES), unit: z.string() });
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const revokeParams = z.object({ id: z.coerce.number().int().positive(), role: z.enum(ROLES), unit: z.string() });
+export const tokenBody = z.object({
+  name: z.string().min(1).max(100),
+  scopes: z.array(z.enum(ACTIONS)).min(1),
+  days: z.number().int().min(1).max(366).default(90),
+});
+const tokenView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export const tokenList = z.object({ items: z.array(tokenView) });
+export const createdToken = z.object({
+  id: z.number().int(),
+  token: z.string().describe('Shown once: send as "Authorization: Bearer <token>"'),
+  scopes: z.array(z.string()),
+  expiresAt: z.string(),
+});
+export const auditQuery = z.object({
+  user: z.coerce.number().int().optional(),
+  action: z.string().optional().describe('Prefix, e.g. "auth." or "user.add"'),
+  targetType: z.string().optional(),
+  targetId: z.string().optional(),
+  from: z.string().optional().describe('ISO date-time, inclusive'),
+  to: z.string().optional().describe('ISO date-time, exclusive'),
+  limit: z.coerce.number().int().min(1).max(10000).default(200),
+  beforeId: z.coerce.number().int().optional(),
+});
+const auditRecord = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  userId: z.number().int().nullable(),
+  username: z.string().nullable(),
+  address: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  outcome: z.enum(['ok', 'denied', 'failed']),
+});
+export const auditList = z.object({ items: z.array(auditRecord) });

@@ -3,16 +3,21 @@
  * mapped to a response in one place (http/errors.ts) and to one sentence on the command line.
  * Anything else is a bug: a generic 500 with a correlation id, never a stack trace to the user.
  */
-export type ErrorCode = 'NOT_FOUND' | 'INVALID_INPUT' | 'INVALID_PLAN' | 'INVALID_FILE' | 'NO_PLAN' | 'CONFLICT';
-
-const STATUS: Record<ErrorCode, number> = {
+const STATUS = {
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  CSRF: 403,
+  LOCKED: 429,
   NOT_FOUND: 404,
   INVALID_INPUT: 400,
   INVALID_PLAN: 422,
   INVALID_FILE: 422,
   NO_PLAN: 503,
   CONFLICT: 409,
-};
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
 
 export class AppError extends Error {
   override name = 'AppError';

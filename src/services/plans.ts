@@ -119,6 +119,12 @@ export async function getPlan(store: Store, id: string): Promise<Plan> {
 
 export const listPlans = (store: Store) => plans.listPlans(store.db);
 
+export async function getPlanSummary(store: Store, id: string): Promise<plans.PlanSummary> {
+  const found = (await plans.listPlans(store.db)).find((p) => p.id === id);
+  if (!found) throw notFound(`plan ${id}`);
+  return found;
+}
+
 export async function exportPlanYaml(store: Store, id: string): Promise<string> {
   return stringify(await getPlan(store, id), { lineWidth: 0 });
 }

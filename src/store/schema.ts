@@ -96,6 +96,63 @@ export interface OrgUnitTable {
   attributes: Json<Record<string, string>>;
 }
 
+export interface AppUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  demo: Generated<boolean>;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  password_changed_at: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+export interface UserGrantTable {
+  user_id: number;
+  role: string;
+  org_unit: string;
+  granted_at: Generated<Date>;
+}
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  address: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface AuditLogTable {
+  /** bigint: comes back as a string, converted where read. */
+  id: Generated<string>;
+  at: Generated<Date>;
+  user_id: number | null;
+  username: string | null;
+  address: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: Json<object | null>;
+  after: Json<object | null>;
+  outcome: Generated<'ok' | 'denied' | 'failed'>;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -110,5 +167,10 @@ export interface Database {
   plan_task_unit: PlanTaskUnitTable;
   indicator: IndicatorTable;
   org_unit: OrgUnitTable;
+  app_user: AppUserTable;
+  user_grant: UserGrantTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  audit_log: AuditLogTable;
   schema_migration: SchemaMigrationTable;
 }

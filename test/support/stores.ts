@@ -40,8 +40,12 @@ export async function freshStore(kind: DatabaseKind): Promise<Store> {
 }
 
 /** Runs the suite once per database kind, each with its own fresh database. */
-export function describeEachStore(name: string, suite: (store: () => Store, kind: DatabaseKind) => void): void {
-  describe.each(STORE_KINDS)(`${name} [%s]`, (kind) => {
+export function describeEachStore(
+  name: string,
+  suite: (store: () => Store, kind: DatabaseKind) => void,
+  kinds: DatabaseKind[] = STORE_KINDS,
+): void {
+  describe.each(kinds)(`${name} [%s]`, (kind) => {
     let store: Store | undefined;
     beforeAll(async () => {
       store = await freshStore(kind);

@@ -1,0 +1,199 @@
+/**
+ * The authorisation matrix: every role (and anonymous) × every state-changing route × an org unit
+ * inside and outside the grant, against an expected allow/deny written out by hand below — not
+ * derived from the permission table, so a wrong table fails here. Runs on PostgreSQL.
+ *
+ * Every role is granted on 990101 (东区); "inside" targets 990101, "outside" targets 990102 (西县).
+ * A route that is about oneself (sign-out, password, tokens) has no unit: both columns are the same.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_AUTH } from '../src/config.js';
+import { ROLES, type Role } from '../src/domain/access.js';
+import { buildApp } from '../src/http/app.js';
+import * as auth from '../src/services/auth.js';
+import { SYSTEM_CONTEXT } from '../src/services/context.js';
+import * as plans from '../src/services/plans.js';
+import * as users from '../src/services/users.js';
+import { Browser } from './support/http-client.js';
+import { describeEachStore } from './support/stores.js';
+
+const MINI = new URL('./fixtures/mini-plan/plan.yaml', import.meta.url).pathname;
+const PASSWORD = 'Matrix-Pass-42';
+const INSIDE = '990101';
+const OUTSIDE = '990102';
+
+type Actor = Role | 'anonymous';
+const ACTORS: Actor[] = ['anonymous', ...ROLES];
+type Expect = 'allow' | 'deny';
+
+interface Case {
+  /** "METHOD path" as in the OpenAPI document. */
+  route: string;
+  /** Builds the request for a unit; may create what it needs (as the system). */
+  prepare(unit: string, me: { id: number; username: string }): Promise<{ url: string; body?: unknown }>;
+  /** Who may, inside their grant; outside, nobody may (unless `self`). */
+  inside: Actor[];
+  /** The route is about the caller, not a unit: the outside column equals the inside one. */
+  self?: boolean;
+}
+
+let counter = 0;
+const fresh = (prefix: string) => `${prefix}-${++counter}`;
+
+async function someoneOn(store: Parameters<typeof users.addUser>[0], unit: string, role: Role = 'leader') {
+  return (
+    await users.addUser(store, SYSTEM_CONTEXT, {
+      username: fresh('target'),
+      password: PASSWORD,
+      grants: [{ role, unit }],
+    })
+  ).user;
+}
+
+const SIGNED_IN: Actor[] = [...ROLES];
+
+describeEachStore(
+  'authorisation matrix',
+  (store) => {
+    let app: FastifyInstance;
+
+    const cases: Case[] = [
+      {
+        route: 'POST /api/v1/auth/login',
+        prepare: async () => {
+          const u = await someoneOn(store(), INSIDE);
+          return { url: '/api/v1/auth/login', body: { username: u.username, password: PASSWORD } };
+        },
+        inside: ACTORS,
+        self: true,
+      },
+      {
+        route: 'POST /api/v1/auth/logout',
+        prepare: async () => ({ url: '/api/v1/auth/logout' }),
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'POST /api/v1/auth/logout-everywhere',
+        prepare: async () => ({ url: '/api/v1/auth/logout-everywhere' }),
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'POST /api/v1/auth/password',
+        prepare: async () => ({ url: '/api/v1/auth/password', body: { current: PASSWORD, next: 'Changed-Pass-43' } }),
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'POST /api/v1/auth/tokens',
+        prepare: async () => ({ url: '/api/v1/auth/tokens', body: { name: 't', scopes: ['task.read'] } }),
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'DELETE /api/v1/auth/tokens/{id}',
+        prepare: async (_unit, me) => {
+          if (me.id === 0) return { url: '/api/v1/auth/tokens/1' };
+          const session = await auth.login(store(), SYSTEM_CONTEXT, DEFAULT_AUTH, {
+            username: me.username,
+            password: PASSWORD,
+          });
+          const resolved = await auth.resolveSession(store(), DEFAULT_AUTH, session.token);
+          const t = await auth.createApiToken(
+            store(),
+            { actor: resolved!.actor, address: null },
+            { name: 'own', scopes: ['task.read'], days: 1 },
+          );
+          return { url: `/api/v1/auth/tokens/${t.id}` };
+        },
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'POST /api/v1/users',
+        prepare: async (unit) => ({
+          url: '/api/v1/users',
+          body: { username: fresh('new'), grants: [{ role: 'reporter', unit }] },
+        }),
+        inside: ['admin'],
+      },
+      {
+        route: 'POST /api/v1/users/{id}/grants',
+        prepare: async (unit) => ({
+          url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/grants`,
+          body: { role: 'reporter', unit },
+        }),
+        inside: ['admin'],
+      },
+      {
+        route: 'DELETE /api/v1/users/{id}/grants/{role}/{unit}',
+        prepare: async (unit) => ({
+          url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/grants/leader/${unit}`,
+        }),
+        inside: ['admin'],
+      },
+      ...(['unlock', 'disable', 'enable'] as const).map((what): Case => ({
+        route: `POST /api/v1/users/{id}/${what}`,
+        prepare: async (unit) => ({ url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/${what}` }),
+        inside: ['admin'],
+      })),
+    ];
+
+    beforeAll(async () => {
+      await plans.importPlan(store(), MINI);
+      app = await buildApp({ store: store(), auth: { ...DEFAULT_AUTH, loginAttemptsPerMinute: 100_000 } });
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    it('covers every state-changing route of the API', async () => {
+      const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => !['get', 'head', 'options'].includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      );
+      expect(cases.map((c) => c.route).sort()).toEqual(writes.sort());
+    });
+
+    it('allows and denies as expected in every cell', async () => {
+      const results: string[] = [];
+      const wrong: string[] = [];
+      for (const c of cases) {
+        for (const actor of ACTORS) {
+          for (const side of ['inside', 'outside'] as const) {
+            const unit = side === 'inside' ? INSIDE : OUTSIDE;
+            const browser = new Browser(app);
+            let me = { id: 0, username: '' };
+            if (actor !== 'anonymous') {
+              const u = await someoneOn(store(), INSIDE, actor);
+              me = { id: u.id, username: u.username };
+              expect((await browser.login(u.username, PASSWORD)).status).toBe(200);
+            }
+            const { url, body } = await c.prepare(unit, me);
+            const method = c.route.split(' ')[0] as 'POST' | 'DELETE';
+            const res = await browser.request(method, url, body ?? (method === 'POST' ? {} : undefined));
+            const expected: Expect = (side === 'inside' || c.self) && c.inside.includes(actor) ? 'allow' : 'deny';
+            const got: Expect | 'error' =
+              res.status < 300 ? 'allow' : [401, 403, 404].includes(res.status) ? 'deny' : 'error';
+            results.push(`${c.route} ${actor} ${side}`);
+            if (got !== expected)
+              wrong.push(
+                `${c.route} as ${actor} ${side}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`,
+              );
+            // An anonymous write is refused as unauthenticated, never as anything else.
+            if (actor === 'anonymous' && expected === 'deny') expect(res.status, c.route).toBe(401);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(results).toHaveLength(cases.length * ACTORS.length * 2);
+    });
+  },
+  ['postgres'],
+);
