@@ -102,6 +102,15 @@ describe('gongfu commands', () => {
     expect(again.plan).toEqual(original.plan);
     const org = gongfu(['--data', data, 'org', 'import', join(ROOT, 'test/fixtures/mini-plan/org-units.csv')]);
     expect(org.stdout.trim()).toMatch(/^Imported 8 org units into the embedded database in /);
+    const admin = gongfu(['--data', data, 'user', 'add', 'chief', '--admin', '--name', '共富办管理员']);
+    expect(admin.stdout).toMatch(/^Added chief \(admin on 330700\)\.\nPassword \(shown once\): \S{16}\n$/);
+    const noRole = gongfu(['--data', data, 'user', 'add', 'nobody']);
+    expect(noRole.status).toBe(1);
+    expect(noRole.stderr.trim()).toBe('gongfu: give the user a role: --admin or --grant ROLE:UNIT');
+    const reporter = gongfu(['--data', data, 'user', 'add', 'yiwu-rep', '--grant', 'reporter:330782']);
+    expect(reporter.status).toBe(0);
+    const list = gongfu(['--data', data, 'user', 'list']);
+    expect(list.stdout).toBe('chief\tadmin:330700\nyiwu-rep\treporter:330782\n');
   });
 });
 
@@ -127,7 +136,7 @@ describe('gongfu start (the quick start)', () => {
       });
       child!.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
     });
-    expect(out).toMatch(/Initialised the embedded database in .* \(1 migration\(s\)\)\./);
+    expect(out).toMatch(/Initialised the embedded database in .* \(\d+ migration\(s\)\)\./);
     expect(out).toMatch(/Loaded jinhua-2021-2025: .*; 3496 org units\./);
     const plan = (await (await fetch(`${address}/api/v1/plan`)).json()) as { id: string; tasks: unknown[] };
     expect(plan.id).toBe('jinhua-2021-2025');

@@ -57,7 +57,11 @@ function serverOptions(cmd: Command) {
 async function serve(config: Readonly<Config>, store: Store, opts: { port?: string; host?: string; plan?: string }) {
   const port = opts.port !== undefined ? parsePort('--port', opts.port) : config.port;
   const host = opts.host ?? config.host;
-  const app = await buildApp({ store, ...(opts.plan && { planId: opts.plan }), logger: { level: config.logLevel } });
+  const app = await buildApp({
+    store,
+    ...(opts.plan && { planId: opts.plan }),
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
   await app.listen({ port, host });
   const address = app.server.address();
   const shownPort = typeof address === 'object' && address ? address.port : port;

@@ -4,8 +4,13 @@ import { readOrgUnitFile } from '../ingest/org-units.js';
 import type { Store } from '../store/db.js';
 import * as repo from '../store/org-units.js';
 import { AppError, notFound } from './errors.js';
+import { audit, authorize, SYSTEM_CONTEXT, type RequestContext } from './context.js';
 
-export async function importOrgUnitsFile(store: Store, file: string): Promise<{ imported: number }> {
+export async function importOrgUnitsFile(
+  store: Store,
+  file: string,
+  ctx: RequestContext = SYSTEM_CONTEXT,
+): Promise<{ imported: number }> {
   const read = await readOrgUnitFile(file);
   if (!read.ok) {
     const shown = read.problems
@@ -18,7 +23,23 @@ export async function importOrgUnitsFile(store: Store, file: string): Promise<{ 
       read.problems,
     );
   }
-  await store.db.transaction().execute((trx) => repo.upsertOrgUnits(trx, read.units));
+  // A user adds units under the units they may edit; new roots (a province) come from the command line.
+  if (ctx.actor.kind !== 'system') {
+    const codes = new Set(read.units.map((u) => u.code));
+    for (const unit of read.units) {
+      if (unit.parent && codes.has(unit.parent)) continue;
+      if (!unit.parent) throw new AppError('FORBIDDEN', `only the command line adds a new root unit (${unit.code})`);
+      await authorize(store, ctx, 'orgunit.edit', unit.parent);
+    }
+  }
+  await store.db.transaction().execute(async (trx) => {
+    await repo.upsertOrgUnits(trx, read.units);
+    await audit(trx, ctx, {
+      action: 'orgunit.import',
+      targetType: 'org_unit',
+      after: { file, units: read.units.length },
+    });
+  });
   return { imported: read.units.length };
 }
 

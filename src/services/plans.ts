@@ -11,6 +11,7 @@ import type { Store } from '../store/db.js';
 import { getOrgUnit, upsertOrgUnits } from '../store/org-units.js';
 import * as plans from '../store/plans.js';
 import { AppError, notFound } from './errors.js';
+import { audit, authorize, SYSTEM_CONTEXT, type RequestContext } from './context.js';
 
 export { summarizePlan };
 
@@ -71,9 +72,16 @@ async function checksum(file: string): Promise<string> {
 }
 
 /** Imports a plan file and its org units in one transaction: all of it, or nothing. */
-export async function importPlan(store: Store, file: string): Promise<PlanImportResult> {
+export async function importPlan(
+  store: Store,
+  file: string,
+  ctx: RequestContext = SYSTEM_CONTEXT,
+): Promise<PlanImportResult> {
   const sha256 = await checksum(file);
   const { plan, orgUnits } = await readPlanWithOrgUnits(file);
+  // A user edits the plan of a region that exists; a new region's first plan comes from the command line.
+  if (ctx.actor.kind !== 'system') await authorize(store, ctx, 'plan.edit', plan.rootOrgUnit);
+  const previous = await plans.getPlanSource(store.db, plan.id);
   const missing = await missingUnits(store, plan, orgUnits);
   if (missing.length > 0)
     throw new AppError('INVALID_PLAN', `the plan refers to org units that are not defined: ${missing.join(', ')}`, {
@@ -82,6 +90,13 @@ export async function importPlan(store: Store, file: string): Promise<PlanImport
   await store.db.transaction().execute(async (trx) => {
     if (orgUnits.length > 0) await upsertOrgUnits(trx, orgUnits);
     await plans.savePlan(trx, plan, { file: resolve(file), sha256 });
+    await audit(trx, ctx, {
+      action: 'plan.import',
+      targetType: 'plan',
+      targetId: plan.id,
+      before: previous ?? null,
+      after: { file: resolve(file), sha256, summary: summarizePlan(plan), orgUnits: orgUnits.length },
+    });
   });
   return { plan, summary: summarizePlan(plan), orgUnits: orgUnits.length };
 }
