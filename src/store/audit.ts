@@ -59,7 +59,10 @@ export async function searchAudit(db: Db, f: AuditFilter = {}): Promise<AuditRec
   if (f.from !== undefined) q = q.where('at', '>=', f.from);
   if (f.to !== undefined) q = q.where('at', '<', f.to);
   if (f.beforeId !== undefined) q = q.where('id', '<', String(f.beforeId));
-  const rows = await q.orderBy('id', 'desc').limit(f.limit ?? 1000).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(f.limit ?? 1000)
+    .execute();
   return rows.map((r) => ({
     id: Number(r.id),
     at: r.at,
@@ -76,6 +79,9 @@ export async function searchAudit(db: Db, f: AuditFilter = {}): Promise<AuditRec
 }
 
 export async function countAudit(db: Db): Promise<number> {
-  const r = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -98,7 +98,10 @@ export async function updateUser(
   await db
     .updateTable('app_user')
     .set({
-      ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash, password_changed_at: new Date() }),
+      ...(changes.passwordHash !== undefined && {
+        password_hash: changes.passwordHash,
+        password_changed_at: new Date(),
+      }),
       ...(changes.disabled !== undefined && { disabled: changes.disabled }),
       ...(changes.failedLogins !== undefined && { failed_logins: changes.failedLogins }),
       ...(changes.lockedUntil !== undefined && { locked_until: changes.lockedUntil }),
@@ -181,7 +184,9 @@ export async function findSession(db: Db, tokenHash: string): Promise<SessionRec
     .select(['user_id', 'csrf_token', 'expires_at', 'last_seen_at'])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at };
+  return (
+    row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at }
+  );
 }
 
 export async function touchSession(db: Db, tokenHash: string, expiresAt: Date): Promise<void> {
@@ -215,7 +220,16 @@ export interface ApiTokenRecord {
   lastUsedAt: Date | null;
 }
 
-const tokenColumns = ['id', 'user_id', 'name', 'scopes', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'] as const;
+const tokenColumns = [
+  'id',
+  'user_id',
+  'name',
+  'scopes',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+  'last_used_at',
+] as const;
 
 function toToken(r: {
   id: number;
@@ -252,14 +266,18 @@ export async function insertToken(
 }
 
 export async function findTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRecord | undefined> {
-  const row = await db.selectFrom('api_token').select(tokenColumns).where('token_hash', '=', tokenHash).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_token')
+    .select(tokenColumns)
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return row && toToken(row);
 }
 
 export async function listTokens(db: Db, userId: number): Promise<ApiTokenRecord[]> {
-  return (await db.selectFrom('api_token').select(tokenColumns).where('user_id', '=', userId).orderBy('id').execute()).map(
-    toToken,
-  );
+  return (
+    await db.selectFrom('api_token').select(tokenColumns).where('user_id', '=', userId).orderBy('id').execute()
+  ).map(toToken);
 }
 
 export async function findTokenById(db: Db, id: number): Promise<ApiTokenRecord | undefined> {
@@ -268,7 +286,12 @@ export async function findTokenById(db: Db, id: number): Promise<ApiTokenRecord 
 }
 
 export async function revokeToken(db: Db, id: number): Promise<void> {
-  await db.updateTable('api_token').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_token')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function markTokenUsed(db: Db, id: number): Promise<void> {
