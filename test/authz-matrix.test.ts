@@ -13,6 +13,7 @@ import { ROLES, type Role } from '../src/domain/access.js';
 import { buildApp } from '../src/http/app.js';
 import * as auth from '../src/services/auth.js';
 import { SYSTEM_CONTEXT } from '../src/services/context.js';
+import * as data from '../src/services/data.js';
 import * as plans from '../src/services/plans.js';
 import * as users from '../src/services/users.js';
 import { Browser } from './support/http-client.js';
@@ -52,6 +53,9 @@ async function someoneOn(store: Parameters<typeof users.addUser>[0], unit: strin
 }
 
 const SIGNED_IN: Actor[] = [...ROLES];
+
+/** A year no other cell uses, so each cell starts from its own return. */
+const freshYear = () => String(2100 + ++counter);
 
 describeEachStore(
   'authorisation matrix',
@@ -134,12 +138,55 @@ describeEachStore(
         }),
         inside: ['admin'],
       },
+      {
+        route: 'PUT /api/v1/data/values',
+        prepare: async (unit) => ({
+          url: '/api/v1/data/values',
+          body: { values: [{ indicator: 'POP', orgUnit: unit, period: freshYear(), value: 1000 }] },
+        }),
+        inside: ['admin', 'reporter'],
+      },
+      {
+        route: 'POST /api/v1/data/returns/{orgUnit}/{period}/submit',
+        prepare: async (unit) => ({ url: `/api/v1/data/returns/${unit}/${await returnAt(unit, 'draft')}/submit` }),
+        inside: ['admin', 'reporter'],
+      },
+      {
+        route: 'POST /api/v1/data/returns/{orgUnit}/{period}/approve',
+        prepare: async (unit) => ({ url: `/api/v1/data/returns/${unit}/${await returnAt(unit, 'submitted')}/approve` }),
+        inside: ['admin', 'approver'],
+      },
+      {
+        route: 'POST /api/v1/data/returns/{orgUnit}/{period}/return',
+        prepare: async (unit) => ({
+          url: `/api/v1/data/returns/${unit}/${await returnAt(unit, 'submitted')}/return`,
+          body: { reason: '请核实' },
+        }),
+        inside: ['admin', 'approver'],
+      },
+      {
+        route: 'POST /api/v1/data/returns/{orgUnit}/{period}/unlock',
+        prepare: async (unit) => ({
+          url: `/api/v1/data/returns/${unit}/${await returnAt(unit, 'approved')}/unlock`,
+          body: { reason: '最终核实数' },
+        }),
+        inside: ['admin', 'approver'],
+      },
       ...(['unlock', 'disable', 'enable'] as const).map((what): Case => ({
         route: `POST /api/v1/users/{id}/${what}`,
         prepare: async (unit) => ({ url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/${what}` }),
         inside: ['admin'],
       })),
     ];
+
+    /** A period whose return for `unit` is in `state` (prepared as the system). */
+    async function returnAt(unit: string, state: 'draft' | 'submitted' | 'approved'): Promise<string> {
+      const period = freshYear();
+      await data.saveValues(store(), SYSTEM_CONTEXT, [{ indicator: 'POP', orgUnit: unit, period, value: 1000 }]);
+      if (state !== 'draft') await data.submitReturn(store(), SYSTEM_CONTEXT, unit, period);
+      if (state === 'approved') await data.approveReturn(store(), SYSTEM_CONTEXT, unit, period);
+      return period;
+    }
 
     beforeAll(async () => {
       await plans.importPlan(store(), MINI);
@@ -176,8 +223,8 @@ describeEachStore(
               expect((await browser.login(u.username, PASSWORD)).status).toBe(200);
             }
             const { url, body } = await c.prepare(unit, me);
-            const method = c.route.split(' ')[0] as 'POST' | 'DELETE';
-            const res = await browser.request(method, url, body ?? (method === 'POST' ? {} : undefined));
+            const method = c.route.split(' ')[0] as 'POST' | 'DELETE' | 'PUT';
+            const res = await browser.request(method, url, body ?? (method === 'DELETE' ? undefined : {}));
             const expected: Expect = (side === 'inside' || c.self) && c.inside.includes(actor) ? 'allow' : 'deny';
             const got: Expect | 'error' =
               res.status < 300 ? 'allow' : [401, 403, 404].includes(res.status) ? 'deny' : 'error';

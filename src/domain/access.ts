@@ -16,6 +16,8 @@ export const ACTIONS = [
   'value.approve',
   'value.unlock',
   'value.publish',
+  /** Household survey records (the statistics bureau's sample). */
+  'microdata.import',
   'evaluation.run',
   'report.read',
   'task.read',
@@ -35,7 +37,7 @@ const READ: Action[] = ['value.read', 'report.read', 'task.read', 'problem.read'
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   admin: ACTIONS,
-  analyst: [...READ, 'plan.edit', 'value.publish', 'evaluation.run', 'task.edit', 'problem.raise'],
+  analyst: [...READ, 'plan.edit', 'value.publish', 'microdata.import', 'evaluation.run', 'task.edit', 'problem.raise'],
   leader: READ,
   reporter: [...READ, 'value.write', 'value.submit'],
   approver: [...READ, 'value.approve', 'value.unlock'],

@@ -236,6 +236,11 @@ export const indicator = z.strictObject({
   bounds: z.strictObject({ min: z.number().optional(), max: z.number().optional() }).optional(),
   /** A natural limit (e.g. 1 for a coverage rate) for the Open SDG progress measure. */
   limit: z.number().optional(),
+  /**
+   * Days after the end of a period by which its figure is expected (annual income by the end of March:
+   * about 90). Default by periodicity: year 90, quarter 45, month 25. A figure not in by then is overdue.
+   */
+  releaseLagDays: z.number().int().min(0).max(730).optional(),
   /** The value in the plan's base year, where the plan or the official statistics give one. */
   baseline: z.strictObject({ year, value: z.number(), source: z.string().optional() }).optional(),
   targets: z.array(target).default([]),

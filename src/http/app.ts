@@ -16,6 +16,7 @@ import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './errors.js';
 import type { RouteDeps } from './route.js';
 import { authRoutes } from './routes/auth.js';
+import { dataRoutes } from './routes/data.js';
 import { orgUnitRoutes } from './routes/org-units.js';
 import { planRoutes } from './routes/plan.js';
 import { userRoutes } from './routes/users.js';
@@ -69,6 +70,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'auth', description: 'Sign-in, sessions and API tokens' },
         { name: 'users', description: 'Users and their roles on the org tree' },
         { name: 'audit', description: 'The audit trail of every change' },
+        {
+          name: 'data',
+          description: 'Data entry, files, the return workflow (submit, approve, return, unlock) and history',
+        },
         { name: 'system', description: 'Health' },
       ],
     },
@@ -89,5 +94,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   orgUnitRoutes(app, deps);
   authRoutes(app, deps);
   userRoutes(app, deps);
+  dataRoutes(app, deps);
   return app;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { dimension, indicator, section, task, TASK_LISTS } from '../domain/plan.js';
 import { ORG_UNIT_KINDS, ORG_UNIT_ROW_LEVELS } from '../domain/org-unit.js';
 import { ACTIONS, ROLES } from '../domain/access.js';
+import { VALUE_STATUSES, VINTAGES } from '../domain/data.js';
 
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
@@ -172,3 +173,132 @@ const auditRecord = z.object({
   outcome: z.enum(['ok', 'denied', 'failed']),
 });
 export const auditList = z.object({ items: z.array(auditRecord) });
+
+// Data values
+
+const issue = z.object({
+  code: z.string().describe('Stable issue code, e.g. share_out_of_range'),
+  severity: z.enum(['error', 'warning']),
+  message: z.object({ zh: z.string(), en: z.string() }),
+  file: z.string().optional(),
+  sheet: z.string().optional(),
+  row: z.number().int().optional(),
+  column: z.string().optional(),
+  indicator: z.string().optional(),
+  orgUnit: z.string().optional(),
+  period: z.string().optional(),
+});
+export const valueInput = z.object({
+  indicator: z.string().min(1),
+  orgUnit: z.string().min(1),
+  period: z.string().min(1).describe('2024, 2024Q3 or 202407'),
+  value: z.number().nullable().describe('null: reported as missing (explain in the comment)'),
+  comment: z.string().max(2000).optional(),
+  vintage: z.enum(VINTAGES).optional(),
+  source: z.string().max(2000).optional(),
+  confirmOutlier: z.boolean().optional().describe('I have checked this unusual value (needs a comment)'),
+});
+export const saveValuesBody = z.object({
+  values: z.array(valueInput).min(1).max(5000),
+  partial: z.boolean().optional().describe('Save the good values and report the bad ones (default: all or nothing)'),
+});
+export const saveResult = z.object({ saved: z.number().int(), changed: z.number().int(), issues: z.array(issue) });
+const storedValue = z.object({
+  indicator: z.string(),
+  orgUnit: z.string(),
+  period: z.string(),
+  periodType: z.enum(['year', 'quarter', 'month']),
+  value: z.number().nullable(),
+  status: z.enum(VALUE_STATUSES),
+  vintage: z.enum(VINTAGES).nullable(),
+  source: z.string().nullable(),
+  synthetic: z.boolean().describe('示例数据 / demo data: generated, not real'),
+  comment: z.string().nullable(),
+  confirmedOutlier: z.boolean(),
+  revision: z.number().int(),
+  updatedBy: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export const valueList = z.object({ items: z.array(storedValue), total: z.number().int() });
+export const valueQuery = z.object({
+  indicator: z.string().optional(),
+  orgUnit: z.string().optional(),
+  within: z.string().optional().describe('Units in the subtree of this code'),
+  period: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100000).default(10000),
+});
+export const historyParams = z.object({ indicator: z.string(), orgUnit: z.string(), period: z.string() });
+export const historyBody = z.object({
+  items: z.array(
+    z.object({
+      revision: z.number().int(),
+      value: z.number().nullable(),
+      status: z.string(),
+      vintage: z.string().nullable(),
+      source: z.string().nullable(),
+      synthetic: z.boolean(),
+      comment: z.string().nullable(),
+      confirmedOutlier: z.boolean(),
+      change: z.string(),
+      reason: z.string().nullable(),
+      changedBy: z.string().nullable(),
+      changedAt: z.string(),
+    }),
+  ),
+});
+export const formQuery = z.object({ orgUnit: z.string(), period: z.string() });
+export const formBody = z.object({
+  orgUnit: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+  period: z.string(),
+  status: z.enum(VALUE_STATUSES),
+  locked: z.boolean(),
+  rows: z.array(
+    z.object({
+      indicator: z.object({
+        code: z.string(),
+        name: z.object({ zh: z.string(), en: z.string() }),
+        unit: z.string(),
+        direction: z.enum(['up', 'down']),
+        bounds: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
+      }),
+      previous: z.object({ period: z.string(), value: z.number().nullable() }).nullable(),
+      target: z.string().nullable(),
+      current: z
+        .object({
+          value: z.number().nullable(),
+          status: z.enum(VALUE_STATUSES),
+          comment: z.string().nullable(),
+          synthetic: z.boolean(),
+          revision: z.number().int(),
+        })
+        .nullable(),
+      issues: z.array(issue),
+    }),
+  ),
+});
+export const returnParams = z.object({ orgUnit: z.string(), period: z.string() });
+export const reasonBody = z.object({ reason: z.string().max(2000).optional() });
+export const returnBody = z.object({
+  orgUnit: z.string(),
+  period: z.string(),
+  status: z.enum(VALUE_STATUSES),
+  locked: z.boolean(),
+  events: z
+    .array(z.object({ action: z.string(), reason: z.string().nullable(), by: z.string().nullable(), at: z.string() }))
+    .optional(),
+});
+
+export const overdueQuery = z.object({
+  orgUnit: z.string(),
+  asOf: z.string().optional().describe('ISO date-time; default now'),
+});
+export const overdueBody = z.object({
+  items: z.array(
+    z.object({
+      orgUnit: z.string(),
+      name: z.string(),
+      level: z.string(),
+      items: z.array(z.object({ indicator: z.string(), period: z.string(), due: z.string() })),
+    }),
+  ),
+});

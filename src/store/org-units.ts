@@ -109,6 +109,15 @@ export async function listOrgUnits(db: Db, filter: OrgUnitFilter = {}): Promise<
   return (await q.execute()).map(toOrgUnit);
 }
 
+/** The children of each of these units, by parent code. */
+export async function childrenOf(db: Db, parents: readonly string[]): Promise<Map<string, OrgUnit[]>> {
+  const out = new Map<string, OrgUnit[]>(parents.map((p) => [p, []]));
+  if (parents.length === 0) return out;
+  const rows = await db.selectFrom('org_unit').selectAll().where('parent', 'in', parents).orderBy('code').execute();
+  for (const r of rows) out.get(r.parent as string)?.push(toOrgUnit(r));
+  return out;
+}
+
 /** Number of units in the subtree of `code`, itself included, by level. */
 export async function countSubtree(db: Db, code: string): Promise<Record<string, number>> {
   const root = await getOrgUnit(db, code);

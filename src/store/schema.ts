@@ -153,6 +153,73 @@ export interface AuditLogTable {
   outcome: Generated<'ok' | 'denied' | 'failed'>;
 }
 
+export interface DataValueTable {
+  indicator: string;
+  org_unit: string;
+  period: string;
+  period_type: 'year' | 'quarter' | 'month';
+  value: number | null;
+  status: Generated<'draft' | 'submitted' | 'approved' | 'returned'>;
+  vintage: 'preliminary' | 'final' | 'revised' | null;
+  source: string | null;
+  synthetic: Generated<boolean>;
+  comment: string | null;
+  confirmed_outlier: Generated<boolean>;
+  revision: Generated<number>;
+  updated_by: number | null;
+  updated_by_name: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface DataValueRevisionTable {
+  indicator: string;
+  org_unit: string;
+  period: string;
+  revision: number;
+  value: number | null;
+  status: string;
+  vintage: string | null;
+  source: string | null;
+  synthetic: boolean;
+  comment: string | null;
+  confirmed_outlier: boolean;
+  change: 'write' | 'import' | 'submit' | 'approve' | 'return' | 'unlock';
+  reason: string | null;
+  changed_by: number | null;
+  changed_by_name: string | null;
+  changed_at: Generated<Date>;
+}
+
+export interface DataReturnTable {
+  org_unit: string;
+  period: string;
+  status: Generated<'draft' | 'submitted' | 'approved' | 'returned'>;
+  locked: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface DataReturnEventTable {
+  id: Generated<string>;
+  org_unit: string;
+  period: string;
+  action: 'submit' | 'approve' | 'return' | 'unlock';
+  reason: string | null;
+  by_user: number | null;
+  by_name: string | null;
+  at: Generated<Date>;
+}
+
+export interface HouseholdTable {
+  household_id: string;
+  org_unit: string;
+  year: number;
+  urban_rural: 'urban' | 'rural';
+  size: number;
+  disposable_income: number;
+  weight: number;
+  synthetic: Generated<boolean>;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -172,5 +239,10 @@ export interface Database {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   audit_log: AuditLogTable;
+  data_value: DataValueTable;
+  data_value_revision: DataValueRevisionTable;
+  data_return: DataReturnTable;
+  data_return_event: DataReturnEventTable;
+  household: HouseholdTable;
   schema_migration: SchemaMigrationTable;
 }

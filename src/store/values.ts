@@ -1,0 +1,373 @@
+/**
+ * Repository of data values, their history and the returns (a unit's report for a period).
+ *
+ * A write changes `data_value` and appends the new state to `data_value_revision` in the same
+ * statement, so a value is never changed without trace. Writing a value equal to the current one
+ * changes nothing (no new revision): importing the same file twice is a no-op the second time.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ValueStatus, Vintage } from '../domain/data.js';
+import type { Database, DataValueTable } from './schema.js';
+
+type Db = Kysely<Database>;
+
+export interface StoredValue {
+  indicator: string;
+  orgUnit: string;
+  period: string;
+  periodType: 'year' | 'quarter' | 'month';
+  value: number | null;
+  status: ValueStatus;
+  vintage: Vintage | null;
+  source: string | null;
+  synthetic: boolean;
+  comment: string | null;
+  confirmedOutlier: boolean;
+  revision: number;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
+export interface ValueWrite {
+  indicator: string;
+  orgUnit: string;
+  period: string;
+  periodType: 'year' | 'quarter' | 'month';
+  value: number | null;
+  status: ValueStatus;
+  vintage: Vintage | null;
+  source: string | null;
+  synthetic: boolean;
+  comment: string | null;
+  confirmedOutlier: boolean;
+}
+
+export interface Who {
+  userId: number | null;
+  name: string | null;
+}
+
+function toValue(r: Selectable<DataValueTable>): StoredValue {
+  return {
+    indicator: r.indicator,
+    orgUnit: r.org_unit,
+    period: r.period,
+    periodType: r.period_type,
+    value: r.value,
+    status: r.status,
+    vintage: r.vintage,
+    source: r.source,
+    synthetic: r.synthetic,
+    comment: r.comment,
+    confirmedOutlier: r.confirmed_outlier,
+    revision: r.revision,
+    updatedBy: r.updated_by_name,
+    updatedAt: r.updated_at,
+  };
+}
+
+const BATCH = 2000;
+
+/**
+ * Writes values (insert or update) and records each changed one as a new revision. Returns how many
+ * values changed; values identical to the current state are left alone.
+ */
+export async function writeValues(
+  db: Db,
+  rows: readonly ValueWrite[],
+  who: Who,
+  change: 'write' | 'import',
+): Promise<number> {
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const values = sql.join(
+      batch.map(
+        (r) =>
+          sql`(${r.indicator}::text, ${r.orgUnit}::text, ${r.period}::text, ${r.periodType}::text, ${r.value}::double precision, ${r.status}::text, ${r.vintage}::text, ${r.source}::text, ${r.synthetic}::boolean, ${r.comment}::text, ${r.confirmedOutlier}::boolean, ${who.userId}::integer, ${who.name}::text)`,
+      ),
+    );
+    const result = await sql<{ n: string }>`
+      WITH incoming (indicator, org_unit, period, period_type, value, status, vintage, source, synthetic, comment, confirmed_outlier, updated_by, updated_by_name) AS (
+        VALUES ${values}
+      ), upserted AS (
+        INSERT INTO data_value AS d (indicator, org_unit, period, period_type, value, status, vintage, source, synthetic, comment, confirmed_outlier, updated_by, updated_by_name)
+        SELECT * FROM incoming
+        ON CONFLICT (indicator, org_unit, period) DO UPDATE SET
+          value = EXCLUDED.value, status = EXCLUDED.status, vintage = EXCLUDED.vintage, source = EXCLUDED.source,
+          synthetic = EXCLUDED.synthetic, comment = EXCLUDED.comment, confirmed_outlier = EXCLUDED.confirmed_outlier,
+          updated_by = EXCLUDED.updated_by, updated_by_name = EXCLUDED.updated_by_name, updated_at = now(),
+          revision = d.revision + 1
+        WHERE (d.value, d.status, d.vintage, d.source, d.synthetic, d.comment, d.confirmed_outlier)
+          IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.status, EXCLUDED.vintage, EXCLUDED.source, EXCLUDED.synthetic, EXCLUDED.comment, EXCLUDED.confirmed_outlier)
+        RETURNING d.*
+      ), recorded AS (
+        INSERT INTO data_value_revision (indicator, org_unit, period, revision, value, status, vintage, source, synthetic, comment, confirmed_outlier, change, changed_by, changed_by_name)
+        SELECT indicator, org_unit, period, revision, value, status, vintage, source, synthetic, comment, confirmed_outlier, ${change}, updated_by, updated_by_name
+        FROM upserted
+        RETURNING 1
+      )
+      SELECT count(*) AS n FROM recorded
+    `.execute(db);
+    changed += Number(result.rows[0]?.n ?? 0);
+  }
+  return changed;
+}
+
+/**
+ * Sets the status of every value of a unit's return for a period (submit, approve, return, unlock)
+ * and records each as a revision with the reason. Returns how many values it touched.
+ */
+export async function setReturnValuesStatus(
+  db: Db,
+  orgUnit: string,
+  period: string,
+  status: ValueStatus,
+  change: 'submit' | 'approve' | 'return' | 'unlock',
+  reason: string | null,
+  who: Who,
+): Promise<number> {
+  const result = await sql<{ n: string }>`
+    WITH updated AS (
+      UPDATE data_value AS d
+         SET status = ${status}, revision = d.revision + 1, updated_at = now(),
+             updated_by = ${who.userId}::integer, updated_by_name = ${who.name}
+       WHERE d.org_unit = ${orgUnit} AND d.period = ${period}
+      RETURNING d.*
+    ), recorded AS (
+      INSERT INTO data_value_revision (indicator, org_unit, period, revision, value, status, vintage, source, synthetic, comment, confirmed_outlier, change, reason, changed_by, changed_by_name)
+      SELECT indicator, org_unit, period, revision, value, status, vintage, source, synthetic, comment, confirmed_outlier, ${change}, ${reason}, updated_by, updated_by_name
+      FROM updated
+      RETURNING 1
+    )
+    SELECT count(*) AS n FROM recorded
+  `.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+export interface ValueFilter {
+  indicators?: readonly string[];
+  orgUnits?: readonly string[];
+  /** Units in any of these subtrees (materialised paths). */
+  withinPaths?: readonly string[];
+  periods?: readonly string[];
+  periodType?: 'year' | 'quarter' | 'month';
+  limit?: number;
+}
+
+export async function findValues(db: Db, f: ValueFilter): Promise<StoredValue[]> {
+  let q = db.selectFrom('data_value').selectAll('data_value');
+  if (f.indicators) {
+    if (f.indicators.length === 0) return [];
+    q = q.where('data_value.indicator', 'in', f.indicators);
+  }
+  if (f.orgUnits) {
+    if (f.orgUnits.length === 0) return [];
+    q = q.where('data_value.org_unit', 'in', f.orgUnits);
+  }
+  if (f.periods) {
+    if (f.periods.length === 0) return [];
+    q = q.where('data_value.period', 'in', f.periods);
+  }
+  if (f.periodType) q = q.where('data_value.period_type', '=', f.periodType);
+  if (f.withinPaths) {
+    const paths = f.withinPaths;
+    if (paths.length === 0) return [];
+    q = q
+      .innerJoin('org_unit as u', 'u.code', 'data_value.org_unit')
+      .where((eb) => eb.or(paths.map((p) => eb('u.path', 'like', `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))));
+  }
+  q = q.orderBy('data_value.indicator').orderBy('data_value.org_unit').orderBy('data_value.period');
+  if (f.limit !== undefined) q = q.limit(f.limit);
+  return (await q.execute()).map(toValue);
+}
+
+export interface Revision {
+  revision: number;
+  value: number | null;
+  status: string;
+  vintage: string | null;
+  source: string | null;
+  synthetic: boolean;
+  comment: string | null;
+  confirmedOutlier: boolean;
+  change: string;
+  reason: string | null;
+  changedBy: string | null;
+  changedAt: Date;
+}
+
+export async function valueHistory(db: Db, indicator: string, orgUnit: string, period: string): Promise<Revision[]> {
+  const rows = await db
+    .selectFrom('data_value_revision')
+    .selectAll()
+    .where('indicator', '=', indicator)
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .orderBy('revision')
+    .execute();
+  return rows.map((r) => ({
+    revision: r.revision,
+    value: r.value,
+    status: r.status,
+    vintage: r.vintage,
+    source: r.source,
+    synthetic: r.synthetic,
+    comment: r.comment,
+    confirmedOutlier: r.confirmed_outlier,
+    change: r.change,
+    reason: r.reason,
+    changedBy: r.changed_by_name,
+    changedAt: r.changed_at,
+  }));
+}
+
+/** Values as they stood at given revisions (to reproduce a frozen assessment). */
+export async function valuesAtRevisions(
+  db: Db,
+  keys: readonly { indicator: string; orgUnit: string; period: string; revision: number }[],
+): Promise<Revision[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('data_value_revision')
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        keys.map((k) =>
+          eb.and([
+            eb('indicator', '=', k.indicator),
+            eb('org_unit', '=', k.orgUnit),
+            eb('period', '=', k.period),
+            eb('revision', '=', k.revision),
+          ]),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => ({
+    revision: r.revision,
+    value: r.value,
+    status: r.status,
+    vintage: r.vintage,
+    source: r.source,
+    synthetic: r.synthetic,
+    comment: r.comment,
+    confirmedOutlier: r.confirmed_outlier,
+    change: r.change,
+    reason: r.reason,
+    changedBy: r.changed_by_name,
+    changedAt: r.changed_at,
+  }));
+}
+
+// Returns
+
+export interface ReturnState {
+  orgUnit: string;
+  period: string;
+  status: ValueStatus;
+  locked: boolean;
+  updatedAt: Date;
+}
+
+export async function getReturn(db: Db, orgUnit: string, period: string): Promise<ReturnState | undefined> {
+  const r = await db
+    .selectFrom('data_return')
+    .selectAll()
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return r && { orgUnit: r.org_unit, period: r.period, status: r.status, locked: r.locked, updatedAt: r.updated_at };
+}
+
+/** Locks the row of the return (creating it as a draft if new) for the rest of the transaction. */
+export async function lockReturnRow(db: Db, orgUnit: string, period: string): Promise<ReturnState> {
+  await db
+    .insertInto('data_return')
+    .values({ org_unit: orgUnit, period })
+    .onConflict((oc) => oc.columns(['org_unit', 'period']).doNothing())
+    .execute();
+  const r = await db
+    .selectFrom('data_return')
+    .selectAll()
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { orgUnit: r.org_unit, period: r.period, status: r.status, locked: r.locked, updatedAt: r.updated_at };
+}
+
+export async function setReturn(
+  db: Db,
+  orgUnit: string,
+  period: string,
+  status: ValueStatus,
+  locked: boolean,
+): Promise<void> {
+  await db
+    .updateTable('data_return')
+    .set({ status, locked, updated_at: new Date() })
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .execute();
+}
+
+export async function appendReturnEvent(
+  db: Db,
+  e: {
+    orgUnit: string;
+    period: string;
+    action: 'submit' | 'approve' | 'return' | 'unlock';
+    reason: string | null;
+    who: Who;
+  },
+): Promise<void> {
+  await db
+    .insertInto('data_return_event')
+    .values({
+      org_unit: e.orgUnit,
+      period: e.period,
+      action: e.action,
+      reason: e.reason,
+      by_user: e.who.userId,
+      by_name: e.who.name,
+    })
+    .execute();
+}
+
+export async function returnEvents(db: Db, orgUnit: string, period: string) {
+  const rows = await db
+    .selectFrom('data_return_event')
+    .selectAll()
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ action: r.action, reason: r.reason, by: r.by_name, at: r.at }));
+}
+
+/** Which of these (unit, period) pairs are locked. */
+export async function lockedReturns(
+  db: Db,
+  pairs: readonly { orgUnit: string; period: string }[],
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const units = [...new Set(pairs.map((p) => p.orgUnit))];
+  const periods = [...new Set(pairs.map((p) => p.period))];
+  const rows = await db
+    .selectFrom('data_return')
+    .select(['org_unit', 'period'])
+    .where('locked', '=', true)
+    .where('org_unit', 'in', units)
+    .where('period', 'in', periods)
+    .execute();
+  return new Set(rows.map((r) => `${r.org_unit}|${r.period}`));
+}
+
+export async function countValues(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('data_value')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
