@@ -9,7 +9,9 @@ import { register as inequality } from './calc/inequality.js';
 import { register as progress } from './calc/progress.js';
 
 export function registerCalcCommands(program: Command): void {
-  const calc = program.command('calc').description("the engine's methods on CSV or JSON files; JSON on standard output");
+  const calc = program
+    .command('calc')
+    .description("the engine's methods on CSV or JSON files; JSON on standard output");
   inequality(calc);
   progress(calc);
   index(calc);

@@ -38,6 +38,11 @@ describe('robustZ (modified z-score)', () => {
   it('is unchanged by the order of values and by scaling (a ratio of deviations)', () => {
     const v = [3, 1, 4, 1, 5, 9, 2, 6];
     expect(robustZ(7, v)).toBeCloseTo(robustZ(7, [...v].reverse()), 12);
-    expect(robustZ(70, v.map((x) => x * 10))).toBeCloseTo(robustZ(7, v), 12);
+    expect(
+      robustZ(
+        70,
+        v.map((x) => x * 10),
+      ),
+    ).toBeCloseTo(robustZ(7, v), 12);
   });
 });
