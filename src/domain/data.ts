@@ -180,9 +180,10 @@ export const messages = {
     en: 'the layout is not recognised: a long table has the header indicator,org_unit,period,value[,comment]; a wide table has key columns followed by one column per period or per org unit',
   }),
   emptyFile: () => ({ zh: '文件为空或没有表头', en: 'the file is empty or has no header' }),
-  csvSyntax: (problem: 'unterminated_quote' | 'after_quote' | 'quote_in_field') => ({
-    zh: `CSV格式错误：${{ unterminated_quote: '引号没有闭合', after_quote: '右引号后面还有字符', quote_in_field: '未加引号的字段中出现了引号' }[problem]}`,
-    en: `CSV syntax error: ${{ unterminated_quote: 'a quoted field is not closed', after_quote: 'characters follow a closing quote', quote_in_field: 'a quote inside an unquoted field' }[problem]}`,
+  /** `character`: the position in the line (1-based), as an editor counts. */
+  csvSyntax: (problem: 'unterminated_quote' | 'after_quote' | 'quote_in_field', character: number) => ({
+    zh: `CSV格式错误（第${character}个字符）：${{ unterminated_quote: '引号没有闭合', after_quote: '右引号后面还有字符', quote_in_field: '未加引号的字段中出现了引号' }[problem]}`,
+    en: `CSV syntax error at character ${character}: ${{ unterminated_quote: 'a quoted field is not closed', after_quote: 'characters follow a closing quote', quote_in_field: 'a quote inside an unquoted field' }[problem]}`,
   }),
   cellWithoutHeader: () => ({
     zh: '此单元格有内容，但所在列没有列名',
