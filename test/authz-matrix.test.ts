@@ -29,6 +29,8 @@ const ACTORS: Actor[] = ['anonymous', ...ROLES];
 type Expect = 'allow' | 'deny';
 
 interface Case {
+  /** A file upload instead of a JSON body. */
+  file?: (unit: string) => { name: string; content: string };
   /** "METHOD path" as in the OpenAPI document. */
   route: string;
   /** Builds the request for a unit; may create what it needs (as the system). */
@@ -172,6 +174,24 @@ describeEachStore(
         }),
         inside: ['admin', 'approver'],
       },
+      {
+        route: 'POST /api/v1/data/import',
+        prepare: async () => ({ url: '/api/v1/data/import' }),
+        file: (unit) => ({
+          name: 'v.csv',
+          content: `indicator,org_unit,period,value\nPOP,${unit},${freshYear()},1000\n`,
+        }),
+        inside: ['admin', 'reporter'],
+      },
+      {
+        route: 'POST /api/v1/microdata/import',
+        prepare: async () => ({ url: '/api/v1/microdata/import' }),
+        file: (unit) => ({
+          name: 'h.csv',
+          content: `household_id,org_unit,year,urban_rural,size,disposable_income,weight\nH${counter},${unit},2024,urban,3,100000,1\n`,
+        }),
+        inside: ['admin', 'analyst'],
+      },
       ...(['unlock', 'disable', 'enable'] as const).map((what): Case => ({
         route: `POST /api/v1/users/{id}/${what}`,
         prepare: async (unit) => ({ url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/${what}` }),
@@ -224,7 +244,10 @@ describeEachStore(
             }
             const { url, body } = await c.prepare(unit, me);
             const method = c.route.split(' ')[0] as 'POST' | 'DELETE' | 'PUT';
-            const res = await browser.request(method, url, body ?? (method === 'DELETE' ? undefined : {}));
+            const file = c.file?.(unit);
+            const res = file
+              ? await browser.upload(url, file.name, file.content)
+              : await browser.request(method, url, body ?? (method === 'DELETE' ? undefined : {}));
             const expected: Expect = (side === 'inside' || c.self) && c.inside.includes(actor) ? 'allow' : 'deny';
             const got: Expect | 'error' =
               res.status < 300 ? 'allow' : [401, 403, 404].includes(res.status) ? 'deny' : 'error';

@@ -10,9 +10,12 @@ import * as plans from '../services/plans.js';
 import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { findUserByName } from '../store/users.js';
+import { countValues } from '../store/values.js';
+import { loadDemo } from '../services/demo.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import * as users from '../services/users.js';
 import { UsageError } from './errors.js';
+import { registerDataCommands } from './data-commands.js';
 
 export const DEFAULT_PLAN_FILE = fileURLToPath(new URL('../../plans/jinhua-2021-2025/plan.yaml', import.meta.url));
 
@@ -74,6 +77,19 @@ async function serve(config: Readonly<Config>, store: Store, opts: { port?: stri
   await app.close();
 }
 
+async function loadAndShowDemo(store: Store, planFile: string): Promise<void> {
+  const started = Date.now();
+  const planId = await plans.currentPlanId(store);
+  const demo = await loadDemo(store, { planId, planFile, asOf: new Date() });
+  console.log(
+    `Loaded demo data (示例数据) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${demo.values} values ` +
+      `(${demo.real} published figures with their sources, ${demo.synthetic} synthetic), ${demo.households} synthetic household records.`,
+  );
+  if (demo.accounts.length === 0) return;
+  console.log('Demo accounts (演示账号) — passwords are shown this once; they are marked as demo accounts:');
+  for (const a of demo.accounts) console.log(`  ${a.username.padEnd(20)} ${a.password}   ${a.roles}`);
+}
+
 export function registerCommands(program: Command): void {
   serverOptions(
     program
@@ -81,15 +97,19 @@ export function registerCommands(program: Command): void {
       .description('initialise the database if needed, load the default plan (Jinhua) and its org units, and serve'),
   )
     .addOption(new Option('--plan-file <file>', 'plan file to load').default(DEFAULT_PLAN_FILE, 'the Jinhua plan'))
-    .action(async (opts: { port?: string; host?: string; plan?: string; planFile: string }, cmd: Command) => {
-      const config = configOf(cmd);
-      await withStore(config, async (store, applied) => {
-        if (applied.length > 0) console.log(`Initialised ${where(config)} (${applied.length} migration(s)).`);
-        const loaded = await plans.importPlanIfChanged(store, opts.planFile);
-        if (loaded) console.log(`Loaded ${loaded.summary}; ${loaded.orgUnits} org units.`);
-        await serve(config, store, opts);
-      });
-    });
+    .option('--no-demo', 'do not fill an empty database with demo data and demo accounts')
+    .action(
+      async (opts: { port?: string; host?: string; plan?: string; planFile: string; demo: boolean }, cmd: Command) => {
+        const config = configOf(cmd);
+        await withStore(config, async (store, applied) => {
+          if (applied.length > 0) console.log(`Initialised ${where(config)} (${applied.length} migration(s)).`);
+          const loaded = await plans.importPlanIfChanged(store, opts.planFile);
+          if (loaded) console.log(`Loaded ${loaded.summary}; ${loaded.orgUnits} org units.`);
+          if (opts.demo && (await countValues(store.db)) === 0) await loadAndShowDemo(store, opts.planFile);
+          await serve(config, store, opts);
+        });
+      },
+    );
 
   serverOptions(program.command('serve').description('serve the database as it is (no loading)')).action(
     async (opts: { port?: string; host?: string; plan?: string }, cmd: Command) => {
@@ -187,7 +207,12 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-export function registerUserCommands(program: Command): void {
+export function registerDataAndUserCommands(program: Command): void {
+  registerDataCommands(program, (cmd, work) => withStore(configOf(cmd), (store) => work(store)));
+  registerUserCommands(program);
+}
+
+function registerUserCommands(program: Command): void {
   const user = program.command('user').description('user accounts and their roles');
   user
     .command('add')

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AppError } from '../services/errors.js';
 import { ConfigError } from '../config.js';
 import { MigrationError } from '../store/migrate.js';
-import { registerCommands, registerUserCommands } from './commands.js';
+import { registerCommands, registerDataAndUserCommands } from './commands.js';
 import { registerCalcCommands } from './calc.js';
 import { UsageError } from './errors.js';
 
@@ -25,7 +25,7 @@ const program = new Command('gongfu')
   .exitOverride();
 
 registerCommands(program);
-registerUserCommands(program);
+registerDataAndUserCommands(program);
 registerCalcCommands(program);
 
 try {

@@ -17,6 +17,7 @@ import { registerErrorHandler } from './errors.js';
 import type { RouteDeps } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data.js';
+import { fileRoutes } from './routes/files.js';
 import { orgUnitRoutes } from './routes/org-units.js';
 import { planRoutes } from './routes/plan.js';
 import { userRoutes } from './routes/users.js';
@@ -95,5 +96,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, deps);
   userRoutes(app, deps);
   dataRoutes(app, deps);
+  await fileRoutes(app, deps);
   return app;
 }

@@ -302,3 +302,27 @@ export const overdueBody = z.object({
     }),
   ),
 });
+
+export const templateQuery = z.object({
+  orgUnit: z.string(),
+  period: z.string(),
+  lang: z.enum(['zh', 'en']).default('zh'),
+});
+export const importQuery = z.object({
+  partial: z.enum(['true', 'false']).optional().describe('true: import the good rows and report the rejected ones'),
+});
+export const importResult = z.object({
+  file: z.string(),
+  rows: z.number().int(),
+  saved: z.number().int(),
+  changed: z.number().int(),
+  rejected: z.array(issue),
+  warnings: z.array(issue),
+  template: z.object({ orgUnit: z.string(), period: z.string() }).nullable(),
+});
+export const exportQuery = valueQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv') });
+export const microdataResult = z.object({
+  imported: z.number().int(),
+  changed: z.number().int(),
+  rejected: z.array(issue),
+});

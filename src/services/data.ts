@@ -151,6 +151,8 @@ export interface SaveOptions {
   planId?: string;
   /** Where each input came from (same order as the inputs), for messages. */
   locations?: readonly (Location | undefined)[];
+  /** Problems found before (reading the file): they count like the checks' own. */
+  priorIssues?: readonly Issue[];
 }
 
 /**
@@ -171,7 +173,7 @@ export async function saveValues(
     inputs.map((i) => i.orgUnit),
   );
   const vctx = await validationContext(store, plan, units);
-  const errors: Issue[] = [];
+  const errors: Issue[] = (options.priorIssues ?? []).filter((i) => i.severity === 'error');
   const checked: CheckedValue[] = [];
   const seen = new Map<string, number>();
   inputs.forEach((input, i) => {
@@ -227,6 +229,8 @@ export async function saveValues(
     });
     return false;
   });
+  // In file order, so that a person can go down the file fixing it.
+  errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   if (errors.length > 0 && !options.partial) {
     // Writing outside one's grant is a matter of permission (403), whatever else is wrong with the batch.
     const outside = errors.filter((e) => e.code === 'not_in_scope').length;
@@ -236,7 +240,8 @@ export async function saveValues(
         `${outside} value(s) are for units you may not report for; nothing was saved`,
         errors,
       );
-    throw new AppError('INVALID_INPUT', `${errors.length} value(s) cannot be saved; nothing was saved`, errors);
+    const code = options.change === 'import' ? 'INVALID_FILE' : 'INVALID_INPUT';
+    throw new AppError(code, `${errors.length} value(s) cannot be saved; nothing was saved`, errors);
   }
   const warnings = await outlierWarnings(store, open, (options.settings ?? DEFAULTS).outliers);
   const rows: values.ValueWrite[] = open.map((c) => ({

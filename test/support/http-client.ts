@@ -47,6 +47,25 @@ export class Browser {
     return { status: res.statusCode, body: parsed, headers: res.headers };
   }
 
+  /** Uploads one file as multipart/form-data (field "file"). */
+  async upload(url: string, fileName: string, content: Buffer | string): Promise<Response> {
+    const boundary = '----gongfu-test-boundary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const payload = Buffer.concat([Buffer.from(head), Buffer.from(content), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.address,
+      payload,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(this.cookie && { cookie: this.cookie }),
+        ...(this.csrf && { 'x-csrf-token': this.csrf }),
+      },
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : null, headers: res.headers };
+  }
+
   get = (url: string) => this.request('GET', url);
   post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
   delete = (url: string) => this.request('DELETE', url);
