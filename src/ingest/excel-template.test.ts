@@ -492,7 +492,7 @@ describe('readLongSheet, readValuesSheet and readWorkbook', () => {
     expect(ok.rows.map((x) => x.value)).toEqual([1]);
     const bad = await readLongSheet(
       await sheet([
-        ['指标代码', '单位代码', '期间', '数值', '来源'],
+        ['指标代码', '单位代码', '期间', '数值', '出处'],
         ['INC_PC', '330782', '2024', 1, 'x'],
       ]),
       'zh.xlsx',
@@ -503,7 +503,7 @@ describe('readLongSheet, readValuesSheet and readWorkbook', () => {
         'bad_header',
         'Sheet1',
         1,
-        '表头有无法识别的列：“来源”（可用列：指标代码,单位代码,期间,数值,说明 或 indicator,org_unit,period,value,comment）',
+        '表头有无法识别的列：“出处”（可用列：指标代码,单位代码,期间,数值,说明 或 indicator,org_unit,period,value,comment）',
       ],
     ]);
   });
