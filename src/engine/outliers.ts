@@ -32,15 +32,41 @@ function median(sorted: Float64Array): number {
   return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+export interface RobustCentre {
+  median: number;
+  /** Median absolute deviation from the median. */
+  mad: number;
+  /** Mean absolute deviation from the median (used when MAD is 0). */
+  meanAd: number;
+  /** How many values it was computed from. */
+  n: number;
+}
+
+/** Median, MAD and mean absolute deviation of `values` (NaN skipped); computed once for a group of siblings. */
+export function robustCentre(values: ArrayLike<number>): RobustCentre {
+  const present: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present.push(values[i]!);
+  if (present.length === 0) return { median: NaN, mad: NaN, meanAd: NaN, n: 0 };
+  const sorted = Float64Array.from(present).sort();
+  const m = median(sorted);
+  const deviations = sorted.map((v) => Math.abs(v - m)).sort();
+  return {
+    median: m,
+    mad: median(deviations),
+    meanAd: deviations.reduce((a, b) => a + b, 0) / deviations.length,
+    n: sorted.length,
+  };
+}
+
+/** Modified z-score of `x` against a centre computed with `robustCentre`. */
+export function modifiedZ(x: number, c: RobustCentre): number {
+  if (c.n === 0 || Number.isNaN(x)) return NaN;
+  if (c.mad > 0) return (0.6745 * (x - c.median)) / c.mad;
+  if (c.meanAd > 0) return (x - c.median) / (1.253314 * c.meanAd);
+  return x === c.median ? 0 : x > c.median ? Infinity : -Infinity;
+}
+
 /** Modified z-score of `x` among `values` (NaN skipped); NaN when there are no values. */
 export function robustZ(x: number, values: ArrayLike<number>): number {
-  const present = Float64Array.from(Array.from(values).filter((v) => !Number.isNaN(v))).sort();
-  if (present.length === 0 || Number.isNaN(x)) return NaN;
-  const m = median(present);
-  const deviations = present.map((v) => Math.abs(v - m)).sort();
-  const mad = median(deviations);
-  if (mad > 0) return (0.6745 * (x - m)) / mad;
-  const meanAd = deviations.reduce((a, b) => a + b, 0) / deviations.length;
-  if (meanAd > 0) return (x - m) / (1.253314 * meanAd);
-  return x === m ? 0 : x > m ? Infinity : -Infinity;
+  return modifiedZ(x, robustCentre(values));
 }

@@ -17,9 +17,16 @@ import {
 } from '../domain/period.js';
 import { dueDate, releaseLagDays } from '../domain/timeliness.js';
 import { checkValue, type CheckedValue, type UnitInfo, type ValidationContext } from '../domain/validation.js';
-import { DEFAULT_OUTLIER_SETTINGS, relativeChange, robustZ, type OutlierSettings } from '../engine/outliers.js';
+import {
+  DEFAULT_OUTLIER_SETTINGS,
+  modifiedZ,
+  relativeChange,
+  robustCentre,
+  type OutlierSettings,
+  type RobustCentre,
+} from '../engine/outliers.js';
 import type { Store } from '../store/db.js';
-import { childrenOf, getOrgUnit, listOrgUnits } from '../store/org-units.js';
+import { childrenOf, getOrgUnit, getOrgUnits, listOrgUnits } from '../store/org-units.js';
 import * as values from '../store/values.js';
 import { audit, authorize, requireSignedIn, type RequestContext } from './context.js';
 import { AppError, notFound } from './errors.js';
@@ -59,14 +66,12 @@ async function validationContext(
   };
 }
 
-/** Loads the org units a batch refers to (one query per distinct code is fine for forms; files batch them). */
+/** The org units a batch refers to, in one query; unknown codes map to null. */
 async function loadUnits(store: Store, codes: Iterable<string>): Promise<Map<string, UnitInfo | null>> {
-  const out = new Map<string, UnitInfo | null>();
-  for (const code of codes) {
-    if (out.has(code)) continue;
-    const u = await getOrgUnit(store.db, code);
-    out.set(code, u ? { code: u.code, level: u.level, path: u.path, parent: u.parent } : null);
-  }
+  const wanted = [...new Set(codes)];
+  const found = await getOrgUnits(store.db, wanted);
+  const out = new Map<string, UnitInfo | null>(wanted.map((c) => [c, null]));
+  for (const u of found) out.set(u.code, { code: u.code, level: u.level, path: u.path, parent: u.parent });
   return out;
 }
 
@@ -113,6 +118,23 @@ async function outlierWarnings(
   for (const v of [...previous, ...stored]) known.set(key(v.indicator, v.orgUnit, v.period), v.value);
   for (const c of withValue) known.set(key(c.indicator.code, c.unit.code, c.period), c.input.value);
 
+  // One centre (median, MAD) per group of siblings: indicator × parent × level × period.
+  const centres = new Map<string, RobustCentre>();
+  const centreOf = (c: CheckedValue): RobustCentre | undefined => {
+    if (!c.unit.parent) return undefined;
+    const group = `${c.indicator.code}|${c.unit.parent}|${c.unit.level}|${c.period}`;
+    let centre = centres.get(group);
+    if (!centre) {
+      const peers = (siblings.get(c.unit.parent) ?? [])
+        .filter((u) => u.level === c.unit.level)
+        .map((u) => known.get(key(c.indicator.code, u.code, c.period)))
+        .filter((v): v is number => v !== undefined && v !== null);
+      centre = robustCentre(peers);
+      centres.set(group, centre);
+    }
+    return centre;
+  };
+
   for (const c of withValue) {
     const x = c.input.value as number;
     const where = { indicator: c.indicator.code, orgUnit: c.unit.code, period: c.period };
@@ -122,12 +144,9 @@ async function outlierWarnings(
       if (Math.abs(change) > settings.jump)
         add(c, { code: 'jump', severity: 'warning', message: messages.jump(x, prev, change), ...where });
     }
-    const peers = (c.unit.parent ? (siblings.get(c.unit.parent) ?? []) : [])
-      .filter((u) => u.level === c.unit.level)
-      .map((u) => known.get(key(c.indicator.code, u.code, c.period)))
-      .filter((v): v is number => v !== undefined && v !== null);
-    if (peers.length < settings.minSiblings) continue;
-    const z = robustZ(x, peers);
+    const centre = centreOf(c);
+    if (!centre || centre.n < settings.minSiblings) continue;
+    const z = modifiedZ(x, centre);
     if (Math.abs(z) > settings.robustZ)
       add(c, { code: 'sibling_outlier', severity: 'warning', message: messages.siblingOutlier(z), ...where });
   }
@@ -267,9 +286,10 @@ export async function saveValues(
     });
     return n;
   });
-  const unconfirmed = [...warnings.entries()]
-    .filter(([k]) => !open.find((c) => key(c.indicator.code, c.unit.code, c.period) === k)?.input.confirmOutlier)
-    .flatMap(([, w]) => w);
+  const confirmed = new Set(
+    open.filter((c) => c.input.confirmOutlier).map((c) => key(c.indicator.code, c.unit.code, c.period)),
+  );
+  const unconfirmed = [...warnings.entries()].filter(([k]) => !confirmed.has(k)).flatMap(([, w]) => w);
   return { saved: rows.length, changed, issues: [...errors, ...unconfirmed] };
 }
 

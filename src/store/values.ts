@@ -66,11 +66,13 @@ function toValue(r: Selectable<DataValueTable>): StoredValue {
   };
 }
 
-const BATCH = 2000;
+/** Rows per statement: arrays of this many elements per column (unnest), a few MB of parameters. */
+const BATCH = 50_000;
 
 /**
  * Writes values (insert or update) and records each changed one as a new revision. Returns how many
- * values changed; values identical to the current state are left alone.
+ * values changed; values identical to the current state are left alone. Rows go in as one array per
+ * column (`unnest`): one statement per 50,000 rows, on PostgreSQL and PGlite alike.
  */
 export async function writeValues(
   db: Db,
@@ -81,18 +83,18 @@ export async function writeValues(
   let changed = 0;
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
-    const values = sql.join(
-      batch.map(
-        (r) =>
-          sql`(${r.indicator}::text, ${r.orgUnit}::text, ${r.period}::text, ${r.periodType}::text, ${r.value}::double precision, ${r.status}::text, ${r.vintage}::text, ${r.source}::text, ${r.synthetic}::boolean, ${r.comment}::text, ${r.confirmedOutlier}::boolean, ${who.userId}::integer, ${who.name}::text)`,
-      ),
-    );
+    const col = <T>(f: (r: ValueWrite) => T) => batch.map(f);
     const result = await sql<{ n: string }>`
-      WITH incoming (indicator, org_unit, period, period_type, value, status, vintage, source, synthetic, comment, confirmed_outlier, updated_by, updated_by_name) AS (
-        VALUES ${values}
+      WITH incoming AS (
+        SELECT * FROM unnest(
+          ${col((r) => r.indicator)}::text[], ${col((r) => r.orgUnit)}::text[], ${col((r) => r.period)}::text[],
+          ${col((r) => r.periodType)}::text[], ${col((r) => r.value)}::double precision[], ${col((r) => r.status)}::text[],
+          ${col((r) => r.vintage)}::text[], ${col((r) => r.source)}::text[], ${col((r) => r.synthetic)}::boolean[],
+          ${col((r) => r.comment)}::text[], ${col((r) => r.confirmedOutlier)}::boolean[]
+        ) AS t (indicator, org_unit, period, period_type, value, status, vintage, source, synthetic, comment, confirmed_outlier)
       ), upserted AS (
         INSERT INTO data_value AS d (indicator, org_unit, period, period_type, value, status, vintage, source, synthetic, comment, confirmed_outlier, updated_by, updated_by_name)
-        SELECT * FROM incoming
+        SELECT i.*, ${who.userId}::integer, ${who.name}::text FROM incoming i
         ON CONFLICT (indicator, org_unit, period) DO UPDATE SET
           value = EXCLUDED.value, status = EXCLUDED.status, vintage = EXCLUDED.vintage, source = EXCLUDED.source,
           synthetic = EXCLUDED.synthetic, comment = EXCLUDED.comment, confirmed_outlier = EXCLUDED.confirmed_outlier,
