@@ -24,7 +24,9 @@ export function scalePlan(indicators: number): Plan {
     orgUnits: { regions: 'zhejiang-org-units.csv' },
     dimensions: [{ code: 'SCALE', name: { zh: '规模', en: 'Scale' }, source: 'synthetic' }],
     sections: [{ number: 1, title: { zh: '测试', en: 'Benchmark' }, source: 'synthetic' }],
-    tasks: [{ number: 1, section: 1, title: { zh: '测试', en: 'Benchmark' }, summary: { zh: '合成' }, source: 'synthetic' }],
+    tasks: [
+      { number: 1, section: 1, title: { zh: '测试', en: 'Benchmark' }, summary: { zh: '合成' }, source: 'synthetic' },
+    ],
     indicators: scaleIndicators(indicators),
   });
 }
