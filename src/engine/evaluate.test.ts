@@ -12,6 +12,7 @@ import { makePeriod, periodIndex, type PeriodType } from '../domain/period.js';
 import { TARGET_KINDS, planSchema, type PlanInput, type TargetKind } from '../domain/plan.js';
 import {
   evaluate,
+  evaluationJson,
   explainDisparity,
   explainIndex,
   ORIGINS,
@@ -62,7 +63,15 @@ const PLAN_INPUT: PlanInput = {
     { code: 'ECOLOGY', name: { zh: '生态', en: 'Ecology' }, source: '生态环境持续改善' },
   ],
   sections: [{ number: 1, title: { zh: '发展目标', en: 'Goals' }, source: '一、发展目标' }],
-  tasks: [{ number: 1, section: 1, title: { zh: '促进增收', en: 'Raise incomes' }, summary: { zh: '增收' }, source: '1.促进增收' }],
+  tasks: [
+    {
+      number: 1,
+      section: 1,
+      title: { zh: '促进增收', en: 'Raise incomes' },
+      summary: { zh: '增收' },
+      source: '1.促进增收',
+    },
+  ],
   indicators: [
     indicator('POP', { unit: 'persons', levels: ['city', 'county'], aggregation: { method: 'sum' } }),
     indicator('POP_URBAN', { unit: 'persons', levels: ['city', 'county'], aggregation: { method: 'sum' } }),
@@ -105,7 +114,13 @@ const PLAN_INPUT: PlanInput = {
       unit: 'share',
       limit: 1,
       baseline: { year: 2020, value: 0.4 },
-      computation: { kind: 'microdata', statistic: 'bracketShare', variable: 'disposable_income', from: 100000, to: 500000 },
+      computation: {
+        kind: 'microdata',
+        statistic: 'bracketShare',
+        variable: 'disposable_income',
+        from: 100000,
+        to: 500000,
+      },
       targets: [{ kind: 'level', op: '>=', value: 0.735 }],
       headline: true,
     }),
@@ -152,7 +167,12 @@ const PLAN_INPUT: PlanInput = {
 const PLAN = planSchema.parse(PLAN_INPUT);
 
 /** A reported matrix from { unit index: values by period in order }, on an axis from `from`. */
-function matrix(type: PeriodType, from: number, length: number, rows: Record<number, readonly number[]>): ReportedMatrix {
+function matrix(
+  type: PeriodType,
+  from: number,
+  length: number,
+  rows: Record<number, readonly number[]>,
+): ReportedMatrix {
   const values = new Float64Array(UNITS * length).fill(NaN);
   for (const [u, xs] of Object.entries(rows)) xs.forEach((x, p) => (values[Number(u) * length + p] = x));
   return { axis: { type, start: periodIndex(makePeriod(type, from, 1)), length }, values };
@@ -197,7 +217,12 @@ const INPUT: EvaluationInput = {
   reported: REPORTED_VALUES,
   households: HOUSEHOLDS,
   external: [
-    { indicator: 'LIFE_EXPECTANCY', orgUnit: '990000', years: [2020, 2021, 2022], values: Float64Array.of(79, 79.5, 81) },
+    {
+      indicator: 'LIFE_EXPECTANCY',
+      orgUnit: '990000',
+      years: [2020, 2021, 2022],
+      values: Float64Array.of(79, 79.5, 81),
+    },
     ...(
       [
         ['990200', 81.5],
@@ -477,7 +502,8 @@ describe('step 6: horse race', () => {
   const race = EV.horseRace;
   const U = race.units.length; // C, E, W
   const I = race.indicators.length;
-  const score = (code: string, k: number, year: number) => race.scores[((year - 2020) * U + k) * I + race.indicators.indexOf(code)]!;
+  const score = (code: string, k: number, year: number) =>
+    race.scores[((year - 2020) * U + k) * I + race.indicators.indexOf(code)]!;
   const index = (k: number, year: number) => race.index[(year - 2020) * U + k]!;
   const rankOf = (k: number, year: number) => race.rank[(year - 2020) * U + k]!;
 
@@ -515,7 +541,7 @@ describe('step 6: horse race', () => {
     const w2021 = ((200000 / 35000 + 10) / 2 + 100) / 2;
     expectRel(index(1, 2021), e2021);
     expectRel(index(2, 2021), w2021);
-    expectRel(race.subIndex[((1 * U + 1) * race.dimensions.length) + 0]!, (42.5 + 340 / 36) / 2);
+    expectRel(race.subIndex[(1 * U + 1) * race.dimensions.length + 0]!, (42.5 + 340 / 36) / 2);
     expect([rankOf(1, 2021), rankOf(2, 2021)]).toEqual([1, 2]);
     // 2022: E INCOME 85 (73500: 8500/10000; NEW_JOBS incomplete), ECOLOGY 100 → 92.5; W only ECOLOGY 50.
     expectRel(index(1, 2022), 92.5);
@@ -568,7 +594,11 @@ describe('step 7: headline disparities', () => {
       max: { unit: '990101', value: 69250 },
       min: { unit: '990102', value: 42000 },
     });
-    expect(middle!.attribution).toMatchObject({ kind: 'microdata', households: 6, bracket: { from: 100000, to: 500000 } });
+    expect(middle!.attribution).toMatchObject({
+      kind: 'microdata',
+      households: 6,
+      bracket: { from: 100000, to: 500000 },
+    });
     expect(middle!.series.years).toEqual([2020, 2021, 2022]);
   });
 });
@@ -579,7 +609,12 @@ describe('missing data', () => {
   it('gives no_data statuses, zero coverage and a note when nothing is reported', () => {
     expect(Array.from(empty.years)).toEqual([2020]);
     for (const r of empty.indicators.values())
-      for (const c of r.cells) expect([c.indicator, c.unit, c.status === "no_data" || c.status === "no_target" ? "ok" : c.status]).toEqual([c.indicator, c.unit, "ok"]);
+      for (const c of r.cells)
+        expect([c.indicator, c.unit, c.status === 'no_data' || c.status === 'no_target' ? 'ok' : c.status]).toEqual([
+          c.indicator,
+          c.unit,
+          'ok',
+        ]);
     expect(cell(empty, 'INC_PC', C).coverage).toBe(0);
     expect(cell(empty, 'INC_PC', C).origin).toBe('missing');
     expect(empty.notes).toEqual(['no household microdata was given: MIDDLE_SHARE, RURAL_INC_PC_MEAN have no data']);
@@ -617,5 +652,19 @@ describe('fingerprint', () => {
     expect(evaluate({ ...INPUT, asOf: 2021 }).fingerprint).not.toBe(EV.fingerprint);
     const plan = planSchema.parse({ ...PLAN_INPUT, targetYear: 2026 });
     expect(evaluate({ ...INPUT, plan }).fingerprint).not.toBe(EV.fingerprint);
+  });
+});
+
+describe('JSON view', () => {
+  it('has plain numbers and null, never NaN, and survives a round trip', () => {
+    const json = evaluationJson(EV, { values: true });
+    const text = JSON.stringify(json);
+    expect(JSON.parse(text)).toEqual(json);
+    const view = json as { indicators: Record<string, any>; horseRace: { index: (number | null)[] } };
+    // INC_PC at W in 2022 is missing: null in the matrix (units × years, W = 2).
+    expect(view.indicators.INC_PC.values.value.slice(W * 3, W * 3 + 3)).toEqual([40000, 42000, null]);
+    expect(view.indicators.INC_PC.cells[0]).toMatchObject({ unit: '990100', status: 'on_track' });
+    expect(view.horseRace.index[0]).toBeTypeOf('number');
+    expect(text).not.toMatch(/NaN|Infinity/);
   });
 });
