@@ -192,6 +192,12 @@ describeEachStore(
         }),
         inside: ['admin', 'analyst'],
       },
+      {
+        // The evaluation is of the whole plan: a grant on one county does not allow it, whatever the role.
+        route: 'POST /api/v1/evaluations',
+        prepare: async () => ({ url: '/api/v1/evaluations', body: {} }),
+        inside: [],
+      },
       ...(['unlock', 'disable', 'enable'] as const).map((what): Case => ({
         route: `POST /api/v1/users/{id}/${what}`,
         prepare: async (unit) => ({ url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/${what}` }),

@@ -16,6 +16,7 @@ import { SYSTEM_CONTEXT } from '../services/context.js';
 import * as users from '../services/users.js';
 import { UsageError } from './errors.js';
 import { registerDataCommands } from './data-commands.js';
+import { registerEvaluateCommand } from './evaluate-command.js';
 
 export const DEFAULT_PLAN_FILE = fileURLToPath(new URL('../../plans/jinhua-2021-2025/plan.yaml', import.meta.url));
 
@@ -208,7 +209,10 @@ async function readStdin(): Promise<string> {
 }
 
 export function registerDataAndUserCommands(program: Command): void {
-  registerDataCommands(program, (cmd, work) => withStore(configOf(cmd), (store) => work(store)));
+  const withCommandStore = <T>(cmd: Command, work: (store: Store) => Promise<T>) =>
+    withStore(configOf(cmd), (store) => work(store));
+  registerDataCommands(program, withCommandStore);
+  registerEvaluateCommand(program, withCommandStore);
   registerUserCommands(program);
 }
 

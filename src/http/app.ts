@@ -18,6 +18,7 @@ import type { RouteDeps } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data.js';
 import { fileRoutes } from './routes/files.js';
+import { evaluationRoutes } from './routes/evaluation.js';
 import { orgUnitRoutes } from './routes/org-units.js';
 import { planRoutes } from './routes/plan.js';
 import { userRoutes } from './routes/users.js';
@@ -97,5 +98,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   userRoutes(app, deps);
   dataRoutes(app, deps);
   await fileRoutes(app, deps);
+  evaluationRoutes(app, deps);
   return app;
 }

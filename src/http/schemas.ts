@@ -326,3 +326,61 @@ export const microdataResult = z.object({
   changed: z.number().int(),
   rejected: z.array(issue),
 });
+
+// Evaluations
+
+export const runSummary = z.object({
+  id: z.number().int(),
+  planId: z.string(),
+  asOfYear: z.number().int(),
+  requestedYear: z.number().int().nullable(),
+  dataAsOf: z.string().describe('The instant of the data it read; the value history reproduces it'),
+  fingerprint: z.string(),
+  valuesUsed: z.number().int(),
+  durationMs: z.number().int(),
+  frozen: z.boolean(),
+  label: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  statuses: z.record(z.string(), z.number().int()),
+});
+export const runList = z.object({ items: z.array(runSummary) });
+export const runBody = z.object({
+  year: z.number().int().min(1949).max(2100).optional(),
+  freeze: z.boolean().optional(),
+  label: z.string().max(200).optional(),
+});
+export const runParam = z.object({ id: z.union([z.literal('latest'), z.coerce.number().int().positive()]) });
+export const cellQuery = z.object({ indicator: z.string().optional(), orgUnit: z.string().optional() });
+export const cellList = z.object({
+  items: z.array(
+    z.object({
+      indicator: z.string(),
+      orgUnit: z.string(),
+      year: z.number().int().nullable(),
+      value: z.number().nullable(),
+      coverage: z.number().nullable(),
+      origin: z.string(),
+      status: z.string(),
+      detail: z.unknown().describe('Every target with its explanation, the Open SDG measure, the yearly series'),
+    }),
+  ),
+});
+export const rankingQuery = z.object({ year: z.coerce.number().int().optional() });
+export const ranking = z.object({
+  year: z.number().int(),
+  rows: z.array(
+    z.object({
+      orgUnit: z.string(),
+      name: z.string(),
+      index: z.number().nullable(),
+      coverage: z.number().nullable(),
+      rank: z.number().nullable(),
+      rankChange: z.number().nullable(),
+      improvement: z.number().nullable(),
+      improvementRank: z.number().nullable(),
+      dimensions: z.record(z.string(), z.number().nullable()),
+    }),
+  ),
+});
+export const reproduction = z.object({ run: runSummary, fingerprint: z.string(), same: z.boolean() });

@@ -3,6 +3,7 @@
  * file or another system — the same checks every time), submitting a return, approving or returning
  * it, unlocking an approved one, reading values and their history.
  */
+import { EventEmitter } from 'node:events';
 import type { Issue, Location, ValueInput, ValueStatus } from '../domain/data.js';
 import { messages } from '../domain/data.js';
 import type { Indicator, Plan } from '../domain/plan.js';
@@ -31,6 +32,19 @@ import * as values from '../store/values.js';
 import { audit, authorize, requireSignedIn, type RequestContext } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { currentPlanId, getPlan } from './plans.js';
+
+/** A value (or, without `indicator`, every value of a unit's return) that changed. */
+export interface ValueChange {
+  indicator?: string;
+  orgUnit: string;
+  period: string;
+}
+
+/**
+ * Tells listeners (the server's live evaluation) which values changed, after the change commits:
+ * `valueEvents.on('changed', ({ store, changes }) => …)`.
+ */
+export const valueEvents = new EventEmitter<{ changed: [{ store: Store; changes: readonly ValueChange[] }] }>();
 
 export interface DataSettings {
   outliers: OutlierSettings;
@@ -286,6 +300,11 @@ export async function saveValues(
     });
     return n;
   });
+  if (changed > 0)
+    valueEvents.emit('changed', {
+      store,
+      changes: rows.map((r) => ({ indicator: r.indicator, orgUnit: r.orgUnit, period: r.period })),
+    });
   const confirmed = new Set(
     open.filter((c) => c.input.confirmOutlier).map((c) => key(c.indicator.code, c.unit.code, c.period)),
   );
@@ -468,6 +487,7 @@ async function transition(
     });
     return { ...state, status: step.to, locked: step.locked };
   });
+  valueEvents.emit('changed', { store, changes: [{ orgUnit, period }] });
   return result;
 }
 

@@ -87,7 +87,11 @@ export async function getOrgUnit(db: Db, code: string): Promise<OrgUnit | undefi
 export async function getOrgUnits(db: Db, codes: readonly string[]): Promise<OrgUnit[]> {
   const out: OrgUnit[] = [];
   for (let i = 0; i < codes.length; i += 5000) {
-    const rows = await db.selectFrom('org_unit').selectAll().where('code', 'in', codes.slice(i, i + 5000)).execute();
+    const rows = await db
+      .selectFrom('org_unit')
+      .selectAll()
+      .where('code', 'in', codes.slice(i, i + 5000))
+      .execute();
     out.push(...rows.map(toOrgUnit));
   }
   return out;

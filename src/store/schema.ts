@@ -220,6 +220,47 @@ export interface HouseholdTable {
   synthetic: Generated<boolean>;
 }
 
+export interface EvaluationRunTable {
+  id: Generated<number>;
+  plan_id: string;
+  as_of_year: number;
+  requested_year: number | null;
+  data_as_of: Date;
+  fingerprint: string;
+  statuses: string[];
+  values_used: number;
+  duration_ms: number;
+  frozen: Generated<boolean>;
+  label: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface EvaluationCellTable {
+  run_id: number;
+  indicator: string;
+  org_unit: string;
+  year: number | null;
+  value: number | null;
+  coverage: number | null;
+  origin: string;
+  status: string;
+  detail: Json<object>;
+}
+
+export interface EvaluationIndexTable {
+  run_id: number;
+  org_unit: string;
+  year: number;
+  index_value: number | null;
+  coverage: number | null;
+  rank: number | null;
+  rank_change: number | null;
+  improvement: number | null;
+  improvement_rank: number | null;
+  dimensions: Json<Record<string, number | null>>;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -244,5 +285,8 @@ export interface Database {
   data_return: DataReturnTable;
   data_return_event: DataReturnEventTable;
   household: HouseholdTable;
+  evaluation_run: EvaluationRunTable;
+  evaluation_cell: EvaluationCellTable;
+  evaluation_index: EvaluationIndexTable;
   schema_migration: SchemaMigrationTable;
 }

@@ -373,3 +373,70 @@ export async function countValues(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+export interface EvaluationValues {
+  indicator: string[];
+  orgUnit: string[];
+  period: string[];
+  value: Float64Array;
+  /**
+   * The latest change among the values read (`updated_at` / `changed_at`), as PostgreSQL's text of
+   * the timestamp: microseconds kept, so that reading the history as of it gives the same values.
+   */
+  dataAsOf: string | null;
+}
+
+/**
+ * The values an evaluation reads, as columns: current ones, or — with `asOf` — the state of each
+ * value at that instant, from the history (to reproduce a frozen assessment). Only values whose
+ * status is in `statuses` (and not missing) count.
+ */
+export async function valuesForEvaluation(
+  db: Db,
+  f: { indicators: readonly string[]; withinPath: string; statuses: readonly ValueStatus[]; asOf?: string },
+): Promise<EvaluationValues> {
+  type Row = { indicator: string; org_unit: string; period: string; value: number | null; at: string; sort_at: Date };
+  const within = `${f.withinPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows: Row[] = f.asOf
+    ? (
+        await sql<{ indicator: string; org_unit: string; period: string; value: number; at: string; sort_at: Date }>`
+          SELECT indicator, org_unit, period, value, changed_at::text AS at, changed_at AS sort_at FROM (
+            SELECT DISTINCT ON (r.indicator, r.org_unit, r.period) r.*
+              FROM data_value_revision r JOIN org_unit u ON u.code = r.org_unit
+             WHERE r.changed_at <= ${f.asOf}::timestamptz AND r.indicator = ANY(${[...f.indicators]}::text[]) AND u.path LIKE ${within}
+             ORDER BY r.indicator, r.org_unit, r.period, r.revision DESC
+          ) latest
+          WHERE value IS NOT NULL AND status = ANY(${[...f.statuses]}::text[])
+          ORDER BY indicator, org_unit, period`.execute(db)
+      ).rows
+    : await db
+        .selectFrom('data_value as d')
+        .innerJoin('org_unit as u', 'u.code', 'd.org_unit')
+        .select([
+          'd.indicator',
+          'd.org_unit',
+          'd.period',
+          'd.value',
+          sql<string>`d.updated_at::text`.as('at'),
+          'd.updated_at as sort_at',
+        ])
+        .where('d.indicator', 'in', f.indicators.length ? f.indicators : [''])
+        .where('u.path', 'like', within)
+        .where('d.status', 'in', f.statuses)
+        .where('d.value', 'is not', null)
+        .orderBy('d.indicator')
+        .orderBy('d.org_unit')
+        .orderBy('d.period')
+        .execute();
+  let latest: { at: string; sort: Date } | null = null;
+  for (const r of rows)
+    if (!latest || r.sort_at > latest.sort || (r.sort_at.getTime() === latest.sort.getTime() && r.at > latest.at))
+      latest = { at: r.at, sort: r.sort_at };
+  return {
+    indicator: rows.map((r) => r.indicator),
+    orgUnit: rows.map((r) => r.org_unit),
+    period: rows.map((r) => r.period),
+    value: Float64Array.from(rows, (r) => r.value as number),
+    dataAsOf: latest?.at ?? null,
+  };
+}
