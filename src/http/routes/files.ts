@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../services/errors.js';
 import * as imports from '../../services/imports.js';
 import { importHouseholdsText } from '../../services/microdata.js';
-import { routeSchema, type RouteDeps } from '../route.js';
+import type { RouteDeps } from '../route.js';
 import * as s from '../schemas.js';
 
 /** Uploads above this are refused (a year of a province's monthly figures as CSV is well under it). */
