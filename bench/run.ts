@@ -9,8 +9,9 @@ import { cpus, totalmem } from 'node:os';
 import { formatTable, type Benchmark, type BenchmarkResult } from './harness.js';
 import { importPgliteBenchmark, importPostgresBenchmark } from './import.bench.js';
 import { inequalityBenchmark } from './inequality.bench.js';
+import { evaluationBenchmark } from './evaluation.bench.js';
 
-const ALL: Benchmark[] = [inequalityBenchmark, importPostgresBenchmark, importPgliteBenchmark];
+const ALL: Benchmark[] = [evaluationBenchmark, inequalityBenchmark, importPostgresBenchmark, importPgliteBenchmark];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
