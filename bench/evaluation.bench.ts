@@ -24,7 +24,12 @@ export const evaluationBenchmark: Benchmark = {
   async run({ quick, runs, log }) {
     const indicators = quick ? 10 : 100;
     const months = quick ? 24 : 72;
-    const plan = scalePlan(indicators);
+    // Towns report; villages are in the tree but not asked (as a city's plan would not ask them monthly).
+    const scale = scalePlan(indicators);
+    const plan = {
+      ...scale,
+      indicators: scale.indicators.map((i) => ({ ...i, levels: i.levels.filter((l) => l !== 'village') })),
+    };
     const all = (await zhejiangOrgUnits()).filter((u) => u.kind === 'region');
     const units = quick ? all.filter((u) => u.code.startsWith('3301') || u.code === '330000') : all;
     units.sort((a, b) => DEPTH[a.level]! - DEPTH[b.level]! || a.code.localeCompare(b.code));
@@ -51,6 +56,12 @@ export const evaluationBenchmark: Benchmark = {
     log(
       `  ${units.length.toLocaleString('en')} units, ${indicators} indicators, ${months} months, ${cells.toLocaleString('en')} reported values`,
     );
+
+    // Ours first, before DuckDB takes memory and threads in the same process.
+    let ev = evaluate(input);
+    const oursT = await measure(runs, () => {
+      ev = evaluate(input);
+    });
 
     const duck = await DuckDBInstance.create(':memory:');
     const c = await duck.connect();
@@ -123,10 +134,6 @@ export const evaluationBenchmark: Benchmark = {
       return y.getRowObjects()[0];
     };
 
-    let ev = evaluate(input);
-    const oursT = await measure(runs, () => {
-      ev = evaluate(input);
-    });
     const theirsT = await measure(runs, peer);
     // Check one number both computed: the province's yearly sum of the first flow indicator in the last year.
     const flow = plan.indicators.findIndex((x) => x.periodAggregation === 'sum');
