@@ -94,6 +94,32 @@ describeEachStore('files: templates, imports, exports', (store) => {
     expect((await get(session, '/api/v1/data/template?orgUnit=330783&period=2024')).statusCode).toBe(404);
   });
 
+  it('takes back its own template, downloaded and filled in', async () => {
+    const res = await get(session, '/api/v1/data/template?orgUnit=330782&period=2023');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    sheet.eachRow((row) => {
+      if (row.getCell(1).value === 'INC_PC') row.getCell(7).value = 91500;
+      if (row.getCell(1).value === 'PM25') row.getCell(7).value = 28.4;
+    });
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    const up = await upload(session, '/api/v1/data/import', '330782-2023.xlsx', filled);
+    expect(up.json()).toMatchObject({
+      saved: 2,
+      changed: 2,
+      rejected: [],
+      template: { orgUnit: '330782', period: '2023' },
+    });
+    const stored = await get(session, '/api/v1/data/values?orgUnit=330782&period=2023');
+    expect(
+      stored
+        .json()
+        .items.map((v: { indicator: string; value: number }) => `${v.indicator}=${v.value}`)
+        .sort(),
+    ).toEqual(['INC_PC=91500', 'PM25=28.4']);
+  });
+
   it('imports the filled template', async () => {
     const res = await upload(
       session,
