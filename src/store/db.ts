@@ -32,6 +32,9 @@ export type StoreOptions =
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    // An idle connection the server closed (a restart, an administrator) is dropped and replaced by
+    // the pool; without a listener that 'error' would end the process.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
