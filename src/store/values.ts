@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ValueStatus, Vintage } from '../domain/data.js';
-import type { Database, DataValueTable } from './schema.js';
+import type { Database, DataValueRevisionTable, DataValueTable } from './schema.js';
 
 type Db = Kysely<Database>;
 
@@ -199,16 +199,8 @@ export interface Revision {
   changedAt: Date;
 }
 
-export async function valueHistory(db: Db, indicator: string, orgUnit: string, period: string): Promise<Revision[]> {
-  const rows = await db
-    .selectFrom('data_value_revision')
-    .selectAll()
-    .where('indicator', '=', indicator)
-    .where('org_unit', '=', orgUnit)
-    .where('period', '=', period)
-    .orderBy('revision')
-    .execute();
-  return rows.map((r) => ({
+function toRevision(r: Selectable<DataValueRevisionTable>): Revision {
+  return {
     revision: r.revision,
     value: r.value,
     status: r.status,
@@ -221,7 +213,19 @@ export async function valueHistory(db: Db, indicator: string, orgUnit: string, p
     reason: r.reason,
     changedBy: r.changed_by_name,
     changedAt: r.changed_at,
-  }));
+  };
+}
+
+export async function valueHistory(db: Db, indicator: string, orgUnit: string, period: string): Promise<Revision[]> {
+  const rows = await db
+    .selectFrom('data_value_revision')
+    .selectAll()
+    .where('indicator', '=', indicator)
+    .where('org_unit', '=', orgUnit)
+    .where('period', '=', period)
+    .orderBy('revision')
+    .execute();
+  return rows.map(toRevision);
 }
 
 /** Values as they stood at given revisions (to reproduce a frozen assessment). */
@@ -246,20 +250,7 @@ export async function valuesAtRevisions(
       ),
     )
     .execute();
-  return rows.map((r) => ({
-    revision: r.revision,
-    value: r.value,
-    status: r.status,
-    vintage: r.vintage,
-    source: r.source,
-    synthetic: r.synthetic,
-    comment: r.comment,
-    confirmedOutlier: r.confirmed_outlier,
-    change: r.change,
-    reason: r.reason,
-    changedBy: r.changed_by_name,
-    changedAt: r.changed_at,
-  }));
+  return rows.map(toRevision);
 }
 
 // Returns

@@ -3,6 +3,7 @@
  * optionally grouped), as JSON. The statistics and their conventions are those of
  * `src/engine/inequality.ts`; this module only reads the file and shapes the output.
  */
+import { cellNumber, columnIndex } from './csv-input.js';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { inequality, type Bracket, type InequalityResult, type TheilParts } from '../../engine/inequality.js';
@@ -149,32 +150,6 @@ export function parseBrackets(spec: string): Bracket[] {
     }
     return { from, to };
   });
-}
-
-function columnIndex(header: readonly string[], name: string): number {
-  const at = header.findIndex((h) => h.trim() === name);
-  if (at < 0) {
-    throw new UsageError(
-      `the CSV file has no column "${name}" (its columns: ${header.map((h) => h.trim()).join(', ')}).`,
-    );
-  }
-  if (header.findIndex((h, i) => i > at && h.trim() === name) >= 0) {
-    throw new UsageError(`the CSV file has two columns named "${name}".`);
-  }
-  return at;
-}
-
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** An empty (or absent) cell is missing (NaN); anything but a decimal number is a UsageError. */
-function cellNumber(cell: string | undefined, row: number, column: string): number {
-  const text = (cell ?? '').trim();
-  if (text === '') return NaN;
-  const x = Number(text);
-  if (!DECIMAL.test(text) || !Number.isFinite(x)) {
-    throw new UsageError(`row ${row}, column "${column}": "${text}" is not a number.`);
-  }
-  return x;
 }
 
 /** NaN and ±Infinity become null: JSON has no NaN. */

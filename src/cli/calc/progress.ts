@@ -3,6 +3,7 @@
  * 2.4) of each series in a CSV file, as a JSON array. The method and its conventions are those of
  * `src/engine/sdg-progress.ts`; this module only reads the file and shapes the output.
  */
+import { cellNumber, columnIndex, DECIMAL } from './csv-input.js';
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { Direction } from '../../domain/plan.js';
@@ -167,7 +168,6 @@ function measureOptions(options: ProgressCsvOptions): ProgressMeasureOptions {
   return out;
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const YEAR = /^[+-]?\d{1,4}$/;
 
 function optionNumber(name: string, text: string): number {
@@ -180,30 +180,6 @@ function optionYear(name: string, text: string): number {
   const t = text.trim();
   if (!YEAR.test(t)) throw new UsageError(`${name}: "${text}" is not a year.`);
   return Number(t);
-}
-
-function columnIndex(header: readonly string[], name: string): number {
-  const at = header.findIndex((h) => h.trim() === name);
-  if (at < 0) {
-    throw new UsageError(
-      `the CSV file has no column "${name}" (its columns: ${header.map((h) => h.trim()).join(', ')}).`,
-    );
-  }
-  if (header.findIndex((h, i) => i > at && h.trim() === name) >= 0) {
-    throw new UsageError(`the CSV file has two columns named "${name}".`);
-  }
-  return at;
-}
-
-/** An empty (or absent) cell is missing (NaN); anything but a decimal number is a UsageError. */
-function cellNumber(cell: string | undefined, row: number, column: string): number {
-  const text = (cell ?? '').trim();
-  if (text === '') return NaN;
-  const x = Number(text);
-  if (!DECIMAL.test(text) || !Number.isFinite(x)) {
-    throw new UsageError(`row ${row}, column "${column}": "${text}" is not a number.`);
-  }
-  return x;
 }
 
 /** A year is an integer; an empty cell is an error (a value needs its year). */
