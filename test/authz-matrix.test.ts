@@ -17,6 +17,7 @@ import * as data from '../src/services/data.js';
 import * as plans from '../src/services/plans.js';
 import * as users from '../src/services/users.js';
 import { Browser } from './support/http-client.js';
+import { countAudit } from '../src/store/audit.js';
 import { describeEachStore } from './support/stores.js';
 
 const MINI = new URL('./fixtures/mini-plan/plan.yaml', import.meta.url).pathname;
@@ -251,6 +252,7 @@ describeEachStore(
             const { url, body } = await c.prepare(unit, me);
             const method = c.route.split(' ')[0] as 'POST' | 'DELETE' | 'PUT';
             const file = c.file?.(unit);
+            const auditBefore = await countAudit(store().db);
             const res = file
               ? await browser.upload(url, file.name, file.content)
               : await browser.request(method, url, body ?? (method === 'DELETE' ? undefined : {}));
@@ -262,6 +264,11 @@ describeEachStore(
               wrong.push(
                 `${c.route} as ${actor} ${side}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`,
               );
+            // Every change that went through left its record in the audit trail; a refusal changed nothing.
+            const audited = (await countAudit(store().db)) - auditBefore;
+            if (got === 'allow' && audited < 1) wrong.push(`${c.route} as ${actor} ${side}: allowed but not audited`);
+            if (got === 'deny' && actor === 'anonymous' && audited !== 0)
+              wrong.push(`${c.route} as ${actor} ${side}: refused but audited ${audited}`);
             // An anonymous write is refused as unauthenticated, never as anything else.
             if (actor === 'anonymous' && expected === 'deny') expect(res.status, c.route).toBe(401);
           }
