@@ -5,9 +5,8 @@
  * negative) and the plan's bounds. Missing values stay missing: null is never turned into zero.
  */
 import { messages, type Issue, type Location, type ValueInput } from './data.js';
+import type { PeriodType } from './period.js';
 import { unitOf, type Indicator, type Plan } from './plan.js';
-
-export type PeriodType = 'year' | 'quarter' | 'month';
 
 export interface UnitInfo {
   code: string;

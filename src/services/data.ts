@@ -64,11 +64,7 @@ function who(ctx: RequestContext): values.Who {
 }
 
 /** The plan's indicators by code, and a validation context over the stored org units. */
-async function validationContext(
-  store: Store,
-  plan: Plan,
-  units: Map<string, UnitInfo | null>,
-): Promise<ValidationContext> {
+function validationContext(plan: Plan, units: Map<string, UnitInfo | null>): ValidationContext {
   return {
     plan,
     indicators: new Map(plan.indicators.map((i) => [i.code, i])),
@@ -205,7 +201,7 @@ export async function saveValues(
     store,
     inputs.map((i) => i.orgUnit),
   );
-  const vctx = await validationContext(store, plan, units);
+  const vctx = validationContext(plan, units);
   const errors: Issue[] = (options.priorIssues ?? []).filter((i) => i.severity === 'error');
   const checked: CheckedValue[] = [];
   const seen = new Map<string, number>();

@@ -25,7 +25,9 @@ import type {
 import type { Store } from '../store/db.js';
 import { getOrgUnit, listOrgUnits } from '../store/org-units.js';
 import { findValues, valuesForEvaluation } from '../store/values.js';
-import { sql } from 'kysely';
+import * as runs from '../store/evaluations.js';
+import type { CellRecord, IndexRecord } from '../store/evaluations.js';
+import { householdsWithin } from '../store/households.js';
 import { audit, authorize, type RequestContext } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { currentPlanId, getPlan } from './plans.js';
@@ -113,20 +115,8 @@ export async function loadEvaluationInput(
 }
 
 async function loadHouseholds(store: Store, rootPath: string, indexOf: Map<string, number>): Promise<HouseholdYear[]> {
-  const rows = await sql<{
-    year: number;
-    org_unit: string;
-    urban_rural: string;
-    size: number;
-    disposable_income: number;
-    weight: number;
-  }>`
-    SELECT h.year, h.org_unit, h.urban_rural, h.size, h.disposable_income, h.weight
-      FROM household h JOIN org_unit u ON u.code = h.org_unit
-     WHERE u.path LIKE ${`${rootPath}%`}
-     ORDER BY h.year, h.household_id`.execute(store.db);
-  const byYear = new Map<number, typeof rows.rows>();
-  for (const r of rows.rows) {
+  const byYear = new Map<number, Awaited<ReturnType<typeof householdsWithin>>>();
+  for (const r of await householdsWithin(store.db, rootPath)) {
     if (!indexOf.has(r.org_unit)) continue;
     const list = byYear.get(r.year);
     if (list) list.push(r);
@@ -180,85 +170,69 @@ async function storeRun(
     label: string | null;
   },
 ): Promise<number> {
+  const years = Array.from(ev.years);
+  const cells: CellRecord[] = [...ev.indicators.values()].flatMap((r) =>
+    r.cells.map((c) => {
+      const row = c.unitIndex * years.length;
+      return {
+        indicator: c.indicator,
+        org_unit: c.unit,
+        year: num(c.year),
+        value: num(c.value),
+        coverage: num(c.coverage),
+        origin: c.origin,
+        status: c.status,
+        detail: JSON.stringify(
+          toJson({
+            targets: c.targets,
+            progress: c.progress,
+            series: {
+              years,
+              values: Array.from(r.values.value.subarray(row, row + years.length)),
+              coverage: Array.from(r.values.coverage.subarray(row, row + years.length)),
+            },
+          }),
+        ),
+      };
+    }),
+  );
+  const h = ev.horseRace;
+  const index: IndexRecord[] = [];
+  for (let y = 0; y < h.years.length; y++)
+    for (let u = 0; u < h.units.length; u++) {
+      const k = y * h.units.length + u;
+      index.push({
+        org_unit: h.codes[u]!,
+        year: h.years[y]!,
+        index_value: num(h.index[k]!),
+        coverage: num(h.indexCoverage[k]!),
+        rank: num(h.rank[k]!),
+        rank_change: num(h.rankChange[k]!),
+        improvement: num(h.improvement[k]!),
+        improvement_rank: num(h.improvementRank[k]!),
+        dimensions: JSON.stringify(
+          Object.fromEntries(h.dimensions.map((d, di) => [d, num(h.subIndex[k * h.dimensions.length + di]!)])),
+        ),
+      });
+    }
   return store.db.transaction().execute(async (trx) => {
-    const run = await trx
-      .insertInto('evaluation_run')
-      .values({
-        plan_id: ev.planId,
-        as_of_year: ev.asOf,
-        requested_year: meta.requestedYear,
-        data_as_of: sql<Date>`${meta.dataAsOf}::timestamptz`,
+    const id = await runs.insertRun(
+      trx,
+      {
+        planId: ev.planId,
+        asOfYear: ev.asOf,
         fingerprint: ev.fingerprint,
         statuses: [...EVALUATED_STATUSES],
-        values_used: meta.valuesUsed,
-        duration_ms: Math.round(meta.durationMs),
-        frozen: meta.frozen,
-        label: meta.label,
-        created_by: who(ctx),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const years = Array.from(ev.years);
-    const cells = [...ev.indicators.values()].flatMap((r) =>
-      r.cells.map((c) => {
-        const row = c.unitIndex * years.length;
-        return {
-          run_id: run.id,
-          indicator: c.indicator,
-          org_unit: c.unit,
-          year: num(c.year),
-          value: num(c.value),
-          coverage: num(c.coverage),
-          origin: c.origin,
-          status: c.status,
-          detail: JSON.stringify(
-            toJson({
-              targets: c.targets,
-              progress: c.progress,
-              series: {
-                years,
-                values: Array.from(r.values.value.subarray(row, row + years.length)),
-                coverage: Array.from(r.values.coverage.subarray(row, row + years.length)),
-              },
-            }),
-          ),
-        };
-      }),
+        createdBy: who(ctx),
+        ...meta,
+      },
+      cells,
+      index,
     );
-    for (let i = 0; i < cells.length; i += 1000)
-      await trx
-        .insertInto('evaluation_cell')
-        .values(cells.slice(i, i + 1000))
-        .execute();
-    const h = ev.horseRace;
-    const index = [];
-    for (let y = 0; y < h.years.length; y++)
-      for (let u = 0; u < h.units.length; u++) {
-        const k = y * h.units.length + u;
-        index.push({
-          run_id: run.id,
-          org_unit: h.codes[u]!,
-          year: h.years[y]!,
-          index_value: num(h.index[k]!),
-          coverage: num(h.indexCoverage[k]!),
-          rank: num(h.rank[k]!),
-          rank_change: num(h.rankChange[k]!),
-          improvement: num(h.improvement[k]!),
-          improvement_rank: num(h.improvementRank[k]!),
-          dimensions: JSON.stringify(
-            Object.fromEntries(h.dimensions.map((d, di) => [d, num(h.subIndex[k * h.dimensions.length + di]!)])),
-          ),
-        });
-      }
-    for (let i = 0; i < index.length; i += 1000)
-      await trx
-        .insertInto('evaluation_index')
-        .values(index.slice(i, i + 1000))
-        .execute();
     await audit(trx, ctx, {
       action: 'evaluation.run',
       targetType: 'evaluation_run',
-      targetId: run.id,
+      targetId: id,
       after: {
         fingerprint: ev.fingerprint,
         asOf: ev.asOf,
@@ -267,7 +241,7 @@ async function storeRun(
         label: meta.label,
       },
     });
-    return run.id;
+    return id;
   });
 }
 
@@ -303,9 +277,7 @@ export async function reproduceRun(
   ctx: RequestContext,
   id: number,
 ): Promise<{ run: RunSummary; fingerprint: string; same: boolean }> {
-  const run = await getRun(store, id);
-  const plan = await getPlan(store, run.planId);
-  await authorize(store, ctx, 'report.read', plan.rootOrgUnit);
+  const run = await viewRun(store, ctx, id);
   // The year only if the run was asked for one: the default year is part of what the fingerprint hashes.
   const loaded = await loadEvaluationInput(store, run.planId, {
     dataAsOf: run.dataAsOf,
@@ -316,34 +288,9 @@ export async function reproduceRun(
 }
 
 export async function getRun(store: Store, id: number): Promise<RunSummary> {
-  const r = await store.db
-    .selectFrom('evaluation_run')
-    .selectAll()
-    .select(sql<string>`data_as_of::text`.as('data_as_of_text'))
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await runs.findRun(store.db, id);
   if (!r) throw notFound(`evaluation ${id}`);
-  const counts = await store.db
-    .selectFrom('evaluation_cell')
-    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('run_id', '=', id)
-    .groupBy('status')
-    .execute();
-  return {
-    id: r.id,
-    planId: r.plan_id,
-    asOfYear: r.as_of_year,
-    requestedYear: r.requested_year,
-    dataAsOf: r.data_as_of_text,
-    fingerprint: r.fingerprint,
-    valuesUsed: r.values_used,
-    durationMs: r.duration_ms,
-    frozen: r.frozen,
-    label: r.label,
-    createdAt: r.created_at.toISOString(),
-    createdBy: r.created_by,
-    statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
-  };
+  return { ...r, createdAt: r.createdAt.toISOString() };
 }
 
 /** A run, for those who may read reports over the plan's root. */
@@ -356,33 +303,19 @@ export async function viewRun(store: Store, ctx: RequestContext, id: number): Pr
 }
 
 export async function latestRunId(store: Store, planId?: string): Promise<number> {
-  const id = planId ?? (await currentPlanId(store));
-  const r = await store.db
-    .selectFrom('evaluation_run')
-    .select('id')
-    .where('plan_id', '=', id)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!r)
+  const [id] = await runs.runIds(store.db, planId ?? (await currentPlanId(store)), 1);
+  if (id === undefined)
     throw new AppError(
       'NOT_FOUND',
       'no evaluation has been run yet: run `gongfu evaluate` or POST /api/v1/evaluations',
     );
-  return r.id;
+  return id;
 }
 
 export async function listRuns(store: Store, ctx: RequestContext): Promise<RunSummary[]> {
   const plan = await getPlan(store, await currentPlanId(store));
   await authorize(store, ctx, 'report.read', plan.rootOrgUnit, { hide: 'evaluations' });
-  const ids = await store.db
-    .selectFrom('evaluation_run')
-    .select('id')
-    .where('plan_id', '=', plan.id)
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
-  return Promise.all(ids.map((r) => getRun(store, r.id)));
+  return Promise.all((await runs.runIds(store.db, plan.id, 100)).map((id) => getRun(store, id)));
 }
 
 export interface CellView {
@@ -403,27 +336,11 @@ export async function runCells(
   id: number,
   filter: { indicator?: string | undefined; orgUnit?: string | undefined },
 ): Promise<CellView[]> {
-  const run = await getRun(store, id);
-  if (filter.orgUnit)
+  if (filter.orgUnit) {
+    await getRun(store, id);
     await authorize(store, ctx, 'report.read', filter.orgUnit, { hide: `org unit ${filter.orgUnit}` });
-  else
-    await authorize(store, ctx, 'report.read', (await getPlan(store, run.planId)).rootOrgUnit, {
-      hide: `evaluation ${id}`,
-    });
-  let q = store.db.selectFrom('evaluation_cell').selectAll().where('run_id', '=', id);
-  if (filter.indicator) q = q.where('indicator', '=', filter.indicator);
-  if (filter.orgUnit) q = q.where('org_unit', '=', filter.orgUnit);
-  const rows = await q.orderBy('indicator').orderBy('org_unit').execute();
-  return rows.map((r) => ({
-    indicator: r.indicator,
-    orgUnit: r.org_unit,
-    year: r.year,
-    value: r.value,
-    coverage: r.coverage,
-    origin: r.origin,
-    status: r.status,
-    detail: r.detail,
-  }));
+  } else await viewRun(store, ctx, id);
+  return runs.findCells(store.db, id, filter);
 }
 
 export interface RankingRow {
@@ -445,43 +362,9 @@ export async function runRanking(
   id: number,
   year?: number,
 ): Promise<{ year: number; rows: RankingRow[] }> {
-  const run = await getRun(store, id);
-  await authorize(store, ctx, 'report.read', (await getPlan(store, run.planId)).rootOrgUnit, {
-    hide: `evaluation ${id}`,
-  });
+  const run = await viewRun(store, ctx, id);
   const y = year ?? run.asOfYear;
-  const rows = await store.db
-    .selectFrom('evaluation_index as e')
-    .innerJoin('org_unit as u', 'u.code', 'e.org_unit')
-    .select([
-      'e.org_unit',
-      'u.name',
-      'e.index_value',
-      'e.coverage',
-      'e.rank',
-      'e.rank_change',
-      'e.improvement',
-      'e.improvement_rank',
-      'e.dimensions',
-    ])
-    .where('e.run_id', '=', id)
-    .where('e.year', '=', y)
-    .execute();
-  const ordered = rows.sort((a, b) => (a.rank ?? -1) - (b.rank ?? -1) || a.org_unit.localeCompare(b.org_unit));
-  return {
-    year: y,
-    rows: ordered.map((r) => ({
-      orgUnit: r.org_unit,
-      name: r.name,
-      index: r.index_value,
-      coverage: r.coverage,
-      rank: r.rank,
-      rankChange: r.rank_change,
-      improvement: r.improvement,
-      improvementRank: r.improvement_rank,
-      dimensions: r.dimensions,
-    })),
-  };
+  return { year: y, rows: await runs.findRanking(store.db, id, y) };
 }
 
 /**

@@ -70,9 +70,8 @@ export async function getOrgUnit(store: Store, code: string): Promise<OrgUnitWit
   const unit = await repo.getOrgUnit(store.db, code);
   if (!unit) throw notFound(`org unit ${code}`);
   const ancestorCodes = unit.path.split('/').filter((c) => c && c !== code);
-  const ancestors = (await Promise.all(ancestorCodes.map((c) => repo.getOrgUnit(store.db, c)))).filter(
-    (u): u is OrgUnit => !!u,
-  );
+  const found = new Map((await repo.getOrgUnits(store.db, ancestorCodes)).map((u) => [u.code, u]));
+  const ancestors = ancestorCodes.map((c) => found.get(c)).filter((u): u is OrgUnit => !!u);
   const [withCount] = await withChildCounts(store, [unit]);
   return { ...(withCount as OrgUnitWithChildren), ancestors };
 }

@@ -110,39 +110,37 @@ async function findUser(store: Store, id: number): Promise<users.UserRecord> {
   return user;
 }
 
-export async function grantRole(
+/** Gives (or takes back) a role on a unit: only where the actor manages users. Audited when it changed anything. */
+async function changeGrant(
   store: Store,
   ctx: RequestContext,
+  change: 'grant' | 'revoke',
   userId: number,
   role: string,
   unit: string,
 ): Promise<UserView> {
-  requireSignedIn(ctx);
   await authorize(store, ctx, 'user.manage', unit);
   const user = await findUser(store, userId);
+  const r = assertRole(role);
   await store.db.transaction().execute(async (trx) => {
-    if (await users.addGrant(trx, user.id, assertRole(role), unit))
-      await audit(trx, ctx, { action: 'user.grant', targetType: 'user', targetId: user.id, after: { role, unit } });
+    const changed =
+      change === 'grant' ? await users.addGrant(trx, user.id, r, unit) : await users.removeGrant(trx, user.id, r, unit);
+    if (changed)
+      await audit(trx, ctx, {
+        action: `user.${change}`,
+        targetType: 'user',
+        targetId: user.id,
+        ...(change === 'grant' ? { after: { role, unit } } : { before: { role, unit } }),
+      });
   });
   return view(store, user);
 }
 
-export async function revokeRole(
-  store: Store,
-  ctx: RequestContext,
-  userId: number,
-  role: string,
-  unit: string,
-): Promise<UserView> {
-  requireSignedIn(ctx);
-  await authorize(store, ctx, 'user.manage', unit);
-  const user = await findUser(store, userId);
-  await store.db.transaction().execute(async (trx) => {
-    if (await users.removeGrant(trx, user.id, assertRole(role), unit))
-      await audit(trx, ctx, { action: 'user.revoke', targetType: 'user', targetId: user.id, before: { role, unit } });
-  });
-  return view(store, user);
-}
+export const grantRole = (store: Store, ctx: RequestContext, userId: number, role: string, unit: string) =>
+  changeGrant(store, ctx, 'grant', userId, role, unit);
+
+export const revokeRole = (store: Store, ctx: RequestContext, userId: number, role: string, unit: string) =>
+  changeGrant(store, ctx, 'revoke', userId, role, unit);
 
 /** Lifts a lock-out and resets the failure count. */
 export async function unlockUser(store: Store, ctx: RequestContext, userId: number, root: string): Promise<UserView> {

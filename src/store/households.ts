@@ -60,25 +60,16 @@ export async function upsertHouseholds(db: Db, rows: readonly HouseholdRecord[])
   return changed;
 }
 
-/** Columns of the records of some units and a year, for the inequality engine. */
-export async function householdColumns(
-  db: Db,
-  filter: { withinPaths: readonly string[]; year: number; urbanRural?: 'urban' | 'rural' },
-): Promise<{ income: Float64Array; size: Float64Array; weight: Float64Array; orgUnit: string[] }> {
-  let q = db
+/** The records of units in a subtree (by materialised path), every year, in year and household order. */
+export async function householdsWithin(db: Db, rootPath: string) {
+  return db
     .selectFrom('household as h')
     .innerJoin('org_unit as u', 'u.code', 'h.org_unit')
-    .select(['h.disposable_income', 'h.size', 'h.weight', 'h.org_unit'])
-    .where('h.year', '=', filter.year)
-    .where((eb) => eb.or(filter.withinPaths.map((p) => eb('u.path', 'like', `${p}%`))));
-  if (filter.urbanRural) q = q.where('h.urban_rural', '=', filter.urbanRural);
-  const rows = await q.orderBy('h.household_id').execute();
-  return {
-    income: Float64Array.from(rows, (r) => r.disposable_income),
-    size: Float64Array.from(rows, (r) => r.size),
-    weight: Float64Array.from(rows, (r) => r.weight),
-    orgUnit: rows.map((r) => r.org_unit),
-  };
+    .select(['h.year', 'h.org_unit', 'h.urban_rural', 'h.size', 'h.disposable_income', 'h.weight'])
+    .where('u.path', 'like', `${rootPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    .orderBy('h.year')
+    .orderBy('h.household_id')
+    .execute();
 }
 
 export async function countHouseholds(db: Db): Promise<number> {

@@ -28,19 +28,8 @@ export interface StoredValue {
   updatedAt: Date;
 }
 
-export interface ValueWrite {
-  indicator: string;
-  orgUnit: string;
-  period: string;
-  periodType: 'year' | 'quarter' | 'month';
-  value: number | null;
-  status: ValueStatus;
-  vintage: Vintage | null;
-  source: string | null;
-  synthetic: boolean;
-  comment: string | null;
-  confirmedOutlier: boolean;
-}
+/** What a write sets; revision, author and time are the store's to keep. */
+export type ValueWrite = Omit<StoredValue, 'revision' | 'updatedBy' | 'updatedAt'>;
 
 export interface Who {
   userId: number | null;
@@ -224,31 +213,6 @@ export async function valueHistory(db: Db, indicator: string, orgUnit: string, p
     .where('org_unit', '=', orgUnit)
     .where('period', '=', period)
     .orderBy('revision')
-    .execute();
-  return rows.map(toRevision);
-}
-
-/** Values as they stood at given revisions (to reproduce a frozen assessment). */
-export async function valuesAtRevisions(
-  db: Db,
-  keys: readonly { indicator: string; orgUnit: string; period: string; revision: number }[],
-): Promise<Revision[]> {
-  if (keys.length === 0) return [];
-  const rows = await db
-    .selectFrom('data_value_revision')
-    .selectAll()
-    .where((eb) =>
-      eb.or(
-        keys.map((k) =>
-          eb.and([
-            eb('indicator', '=', k.indicator),
-            eb('org_unit', '=', k.orgUnit),
-            eb('period', '=', k.period),
-            eb('revision', '=', k.revision),
-          ]),
-        ),
-      ),
-    )
     .execute();
   return rows.map(toRevision);
 }

@@ -27,7 +27,17 @@ export function authRoutes(app: FastifyInstance, { store, auth: settings }: Rout
       const body = s.loginBody.parse(request.body);
       const session = await auth.login(store, request.ctx, settings, body);
       setSessionCookie(reply, session, settings);
-      const ctx = await sessionContext(store, settings, session.token, request.ip);
+      // The sign-in request came in anonymous: the profile is read as the user just signed in.
+      const ctx = {
+        actor: {
+          kind: 'user' as const,
+          userId: session.user.id,
+          username: session.user.username,
+          grants: [],
+          via: 'session' as const,
+        },
+        address: request.ip,
+      };
       return {
         user: await users.me(store, ctx),
         csrfToken: session.csrfToken,
@@ -128,11 +138,4 @@ export function authRoutes(app: FastifyInstance, { store, auth: settings }: Rout
       return reply.status(204).send();
     },
   );
-}
-
-/** The context of a session just opened (the sign-in request itself came in anonymous). */
-async function sessionContext(store: RouteDeps['store'], settings: RouteDeps['auth'], token: string, address: string) {
-  const session = await auth.resolveSession(store, settings, token);
-  if (!session) throw new Error('a session just opened cannot be found');
-  return { actor: session.actor, address };
 }
