@@ -187,6 +187,17 @@ describe('level', () => {
     expect(r.explanation.inputs.years).toEqual([2021, 2023]);
   });
 
+  it('has no data when the baseline is the only point: the baseline completes a series, it does not stand in for one', () => {
+    const r = evaluateTarget(target, series({}), ctx({ baseline: { year: 2020, value: 50000 } }));
+    expect(r.status).toBe('no_data');
+    const g = evaluateTarget(
+      { kind: 'growth', op: '>=', rate: 0.07, due: 2025 },
+      series({}),
+      ctx({ baseline: { year: 2020, value: 50000 } }),
+    );
+    expect(g.status).toBe('no_data');
+  });
+
   it('uses the plan baseline where the series lacks the base year', () => {
     const r = evaluateTarget(
       target,

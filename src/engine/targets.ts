@@ -196,7 +196,9 @@ function latestDataYear(series: YearlySeries): number {
 
 /**
  * The base point: the value in `year`, else the baseline when it is for that year, else the first
- * later point. Returns the points with the baseline inserted when it was used.
+ * later point. Returns the points with the baseline inserted when it was used. The baseline completes
+ * a series, it does not stand in for one: with no point of its own the series stays empty (no data),
+ * or a unit that never reported would be "on track" (nothing due since the base).
  */
 function withBase(
   points: Points,
@@ -204,7 +206,7 @@ function withBase(
   baseline: TargetContext['baseline'],
 ): { points: Points; base: number; source: number } {
   let at = points.years.indexOf(year);
-  if (at < 0 && baseline && baseline.year === year && !Number.isNaN(baseline.value)) {
+  if (at < 0 && points.years.length > 0 && baseline && baseline.year === year && !Number.isNaN(baseline.value)) {
     const insertAt = points.years.findIndex((t) => t > year);
     const pos = insertAt < 0 ? points.years.length : insertAt;
     const years = [...points.years];

@@ -83,7 +83,7 @@ export function unitsAtLevels(ctx: TargetsContext, levels: readonly string[]): I
 /**
  * Evaluates one target at one unit as of `asOf`:
  * - baseline: the indicator's `baseline` for the root only (the plan's figures are the root's), and
- *   only where the root has a value of its own up to asOf (see `hasValueUpTo`);
+ *   which completes a series but never stands in for one (targets.ts `withBase`);
  * - relative: the reference indicator (default this one) of the reference unit (default this one),
  *   from the evaluation when the unit is in the tree, else from the outside series; none → no_data
  *   with a note that says what to pass;
@@ -108,7 +108,7 @@ export function evaluateTargetAt(
     thresholds: { onTrack: plan.evaluation.onTrack, offTrack: plan.evaluation.offTrack },
     projection: plan.evaluation.projection,
   };
-  if (unit === ctx.root && ind.baseline && hasValueUpTo(ctx, series, asOf))
+  if (unit === ctx.root && ind.baseline)
     context.baseline = { year: ind.baseline.year, value: ind.baseline.value };
   let note: string | undefined;
   const code = tree.codes[unit]!;
@@ -158,9 +158,8 @@ export function evaluateTargetAt(
 }
 
 /**
- * Does the series have a value of its own up to `asOf`? The baseline completes a series, it does not
- * stand in for one: with the baseline as its only point, evaluateTarget would call a unit that never
- * reported "on track" (nothing due since the base), whatever the year.
+ * Does the series have a value of its own up to `asOf`? The plan's baseline completes the root's
+ * series, it does not stand in for one (the same rule as targets.ts's base point).
  */
 function hasValueUpTo(ctx: TargetsContext, series: YearlySeries, asOf: number): boolean {
   for (let j = 0; j < ctx.years.count && ctx.years.first + j <= asOf; j++)
