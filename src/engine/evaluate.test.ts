@@ -258,6 +258,16 @@ describe('setup', () => {
     expect(EV.planId).toBe('mini-2021-2025');
   });
 
+  it('takes by default the latest year with data up to the last complete year, and says so in the fingerprint', () => {
+    const capped = evaluate({ ...INPUT, lastCompleteYear: 2021 });
+    expect(capped.asOf).toBe(2021);
+    expect(Array.from(capped.years)).toEqual([2020, 2021, 2022]); // the data of 2022 are still computed
+    expect(capped.fingerprint).not.toBe(EV.fingerprint);
+    expect(evaluate({ ...INPUT, lastCompleteYear: 2030 }).asOf).toBe(2022);
+    // Asked for a year, the cap does not apply.
+    expect(evaluate({ ...INPUT, asOf: 2022, lastCompleteYear: 2021 }).asOf).toBe(2022);
+  });
+
   it('notes reported values it did not use', () => {
     expect(EV.notes).toEqual(['reported values of URBAN_RURAL_RATIO were not used: it is computed (formula)']);
   });

@@ -151,7 +151,9 @@ function fixedParts(input: EvaluationInput): FixedParts {
     orgUnits: rows.digest(),
     households: households.digest(),
     external: external.digest(),
-    options: hashText(`asOf=${input.asOf ?? 'latest'};groupBy=${input.groupBy ?? ''}`),
+    options: hashText(
+      `asOf=${input.asOf ?? 'latest'};complete=${input.lastCompleteYear ?? ''};groupBy=${input.groupBy ?? ''}`,
+    ),
   };
 }
 
@@ -202,11 +204,15 @@ function valuesContext(input: EvaluationInput, s: Setup): ValuesContext {
   };
 }
 
-/** asOf: given, else the latest year with any value, else the axis's last year. */
+/** asOf: given, else the latest year with any value up to the last complete year, else the axis's last year. */
 function asOfYear(input: EvaluationInput, s: Setup, results: ReadonlyMap<string, ComputedValues>): number {
   if (input.asOf !== undefined) return input.asOf;
+  const cap = input.lastCompleteYear ?? Infinity;
   let latest = NaN;
-  for (const r of results.values()) if (!(r.lastYear <= latest)) latest = r.lastYear;
+  for (const r of results.values()) {
+    const year = Math.min(r.lastYear, cap); // NaN for an indicator without data: skipped
+    if (year === year && !(year <= latest)) latest = year;
+  }
   return Number.isNaN(latest) ? s.years.first + s.years.count - 1 : latest;
 }
 

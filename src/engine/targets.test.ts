@@ -191,7 +191,7 @@ describe('level', () => {
     const r = evaluateTarget(target, series({}), ctx({ baseline: { year: 2020, value: 50000 } }));
     expect(r.status).toBe('no_data');
     const g = evaluateTarget(
-      { kind: 'growth', op: '>=', rate: 0.07, due: 2025 },
+      { kind: 'growth', op: '>=', rate: 0.07 },
       series({}),
       ctx({ baseline: { year: 2020, value: 50000 } }),
     );

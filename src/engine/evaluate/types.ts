@@ -78,8 +78,13 @@ export interface EvaluationInput {
   readonly households?: readonly HouseholdYear[];
   /** Series of org units outside the tree, for relative and rank targets. */
   readonly external?: readonly ExternalSeries[];
-  /** The evaluation year; default the latest year with any data. */
+  /** The evaluation year; default the latest year with any data, but not after `lastCompleteYear`. */
   readonly asOf?: number;
+  /**
+   * The last calendar year that had ended when the data were read: a value entered for an unfinished
+   * year (a partial year of monthly figures, an early yearly estimate) does not move the default year.
+   */
+  readonly lastCompleteYear?: number;
   /** An attribute of the root's children (e.g. 'mountain') to rank them within groups as well. */
   readonly groupBy?: string;
 }
