@@ -107,6 +107,8 @@ export async function loadEvaluationInput(
       reported,
       households,
       ...(options.asOfYear !== undefined && { asOf: options.asOfYear }),
+      // The year of the data's instant (the database session's zone) minus one: the last year that had ended.
+      ...(loaded.dataAsOf !== null && { lastCompleteYear: Number(loaded.dataAsOf.slice(0, 4)) - 1 }),
       groupBy: 'mountain',
     },
     valuesUsed: used,
