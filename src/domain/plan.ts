@@ -9,6 +9,7 @@
  * - years are calendar years; a target without `year` is due in the plan's `targetYear`.
  */
 import { z } from 'zod';
+import { FormulaError, parseFormula } from '../engine/formula.js';
 import { UNITS } from './units.js';
 
 const localized = z.strictObject({
@@ -374,11 +375,6 @@ function duplicateIssues(list: unknown, key: string, what: string, path: string)
   return issues;
 }
 
-/** Identifiers used in a formula: upper-case codes. */
-export function formulaReferences(expression: string): string[] {
-  return [...new Set(expression.match(/\b[A-Z][A-Z0-9_]*\b/g) ?? [])];
-}
-
 /**
  * Cross-references the per-field schema cannot see: unique codes, known units, dimensions, sections,
  * tasks and indicators. It works on a plan that may be partly invalid (each element is checked on its
@@ -440,7 +436,16 @@ export function planReferenceIssues(input: unknown): ReferenceIssue[] {
 
     const comp = computation.safeParse(ind.computation ?? { kind: 'raw' });
     if (comp.success && comp.data.kind === 'formula') {
-      for (const ref of formulaReferences(comp.data.expression))
+      // The engine's own parser: a formula that validates is one the evaluation can compute.
+      let codes: readonly string[] = [];
+      try {
+        codes = parseFormula(comp.data.expression).codes;
+      } catch (e) {
+        if (!(e instanceof FormulaError)) throw e;
+        const where = e.column > 0 ? ` (at character ${e.column})` : '';
+        issue(at('computation', 'expression'), `the formula does not parse${where}: ${e.message}`);
+      }
+      for (const ref of codes)
         if (ref !== ind.code) needIndicator(at('computation', 'expression'), ref, 'the formula');
         else issue(at('computation', 'expression'), 'a formula cannot refer to its own indicator');
     }

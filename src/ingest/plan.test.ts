@@ -72,6 +72,14 @@ describe('parsePlan', () => {
       at: 'INC_URBAN / INC_VILLAGE',
     },
     {
+      why: 'a formula that does not parse',
+      from: 'INC_URBAN / INC_RURAL',
+      to: 'INC_URBAN / (INC_RURAL',
+      path: 'indicators[4].computation.expression',
+      message: 'the formula does not parse (at character',
+      at: 'INC_URBAN / (INC_RURAL',
+    },
+    {
       why: 'a duplicate code',
       from: 'code: INC_RURAL',
       to: 'code: INC_URBAN',
