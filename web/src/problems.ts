@@ -1,0 +1,111 @@
+/**
+ * Problems (交办整改) as far as the leaders' pages need them: counts of open and overdue ones, and
+ * the ones linked to an indicator or a unit. Reads GET /problems when the server has it; until then
+ * (404) the pages show "—" rather than a zero that would not be true.
+ */
+import { api, ApiError } from './api';
+
+export interface ProblemLite {
+  id: number;
+  title: string;
+  status: string;
+  statusLabel: { zh: string; en: string } | null;
+  orgUnit: string | null;
+  /** The unit (department or region) answering for it, and its name. */
+  assignedUnit: string | null;
+  assignedUnitName: string | null;
+  indicator: string | null;
+  deadline: string | null;
+  overdue: boolean;
+}
+
+/** The end of the workflow (src/domain/problem-workflow.ts: open → assigned → rectifying → awaiting_verification → closed). */
+const CLOSED = new Set(['closed']);
+
+function normalise(raw: Record<string, unknown>): ProblemLite {
+  const deadline = (raw.deadline ?? raw.dueAt ?? raw.due_at ?? null) as string | null;
+  const status = String(raw.status ?? raw.state ?? '');
+  const open = !CLOSED.has(status);
+  return {
+    id: Number(raw.id),
+    title: String(raw.title ?? ''),
+    status,
+    statusLabel: (raw.statusLabel ?? null) as { zh: string; en: string } | null,
+    orgUnit: (raw.orgUnit ?? raw.org_unit ?? null) as string | null,
+    assignedUnit: (raw.assignedUnit ?? raw.assigned_unit ?? null) as string | null,
+    assignedUnitName: (raw.assignedUnitName ?? raw.assignedUnit ?? null) as string | null,
+    indicator: (raw.indicator ?? null) as string | null,
+    deadline,
+    overdue:
+      typeof raw.overdue === 'boolean' ? raw.overdue : open && !!deadline && new Date(deadline).getTime() < Date.now(),
+  };
+}
+
+/** The problems matching the filter, or null when the server has no problems API yet. */
+export async function fetchProblems(
+  query: { indicator?: string; orgUnit?: string } = {},
+): Promise<ProblemLite[] | null> {
+  try {
+    const r = await api.get<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>('/problems', query);
+    const items = Array.isArray(r) ? r : (r.items ?? []);
+    return items
+      .map(normalise)
+      .filter(
+        (p) =>
+          (!query.indicator || p.indicator === query.indicator) &&
+          (!query.orgUnit || (p.orgUnit ?? '').startsWith(query.orgUnit)),
+      );
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
+}
+
+export function problemCounts(list: ProblemLite[] | null): { open: number; overdue: number } | null {
+  if (!list) return null;
+  const open = list.filter((p) => !CLOSED.has(p.status));
+  return { open: open.length, overdue: open.filter((p) => p.overdue).length };
+}
+
+export const isOpenProblem = (p: ProblemLite) => !CLOSED.has(p.status);
+
+export interface UnitProblemRow {
+  unit: string;
+  name: string;
+  total: number;
+  open: number;
+  overdue: number;
+  closed: number;
+  /** closed / total; null without problems. */
+  closedShare: number | null;
+}
+
+/** Problems by the unit answering for them: the departments' race on rectification. */
+export function problemsByAssignedUnit(list: ProblemLite[]): UnitProblemRow[] {
+  const rows = new Map<string, UnitProblemRow>();
+  for (const p of list) {
+    if (!p.assignedUnit) continue;
+    let r = rows.get(p.assignedUnit);
+    if (!r)
+      rows.set(
+        p.assignedUnit,
+        (r = {
+          unit: p.assignedUnit,
+          name: p.assignedUnitName ?? p.assignedUnit,
+          total: 0,
+          open: 0,
+          overdue: 0,
+          closed: 0,
+          closedShare: null,
+        }),
+      );
+    r.total++;
+    if (CLOSED.has(p.status)) r.closed++;
+    else {
+      r.open++;
+      if (p.overdue) r.overdue++;
+    }
+  }
+  for (const r of rows.values()) r.closedShare = r.total ? r.closed / r.total : null;
+  return [...rows.values()];
+}
