@@ -17,41 +17,47 @@ import { scalePlan, zhejiangOrgUnits } from './support/scale-plan.js';
 
 const DEPTH: Record<string, number> = { province: 0, city: 1, county: 2, town: 3, village: 4 };
 
+/** The province-scale input both evaluation benchmarks use: towns report, villages are not asked. */
+export async function scaleInput(quick: boolean) {
+  const indicators = quick ? 10 : 100;
+  const months = quick ? 24 : 72;
+  // Towns report; villages are in the tree but not asked (as a city's plan would not ask them monthly).
+  const scale = scalePlan(indicators);
+  const plan = {
+    ...scale,
+    indicators: scale.indicators.map((i) => ({ ...i, levels: i.levels.filter((l) => l !== 'village') })),
+  };
+  const all = (await zhejiangOrgUnits()).filter((u) => u.kind === 'region');
+  const units = quick ? all.filter((u) => u.code.startsWith('3301') || u.code === '330000') : all;
+  units.sort((a, b) => DEPTH[a.level]! - DEPTH[b.level]! || a.code.localeCompare(b.code));
+  const index = new Map(units.map((u, i) => [u.code, i]));
+  const towns = units.filter((u) => u.level === 'town');
+  const startYear = plan.baseYear;
+  const axis = periodAxis(makePeriod('month', startYear, 1), makePeriod('month', startYear + months / 12 - 1, 12));
+
+  const reported = new Map<string, ReportedMatrix>();
+  plan.indicators.forEach((ind, i) => {
+    const values = new Float64Array(units.length * axis.length).fill(NaN);
+    towns.forEach((t, u) => {
+      const row = index.get(t.code)! * axis.length;
+      for (let m = 0; m < months; m++) values[row + m] = scaleValue(7, i, u, m);
+    });
+    reported.set(ind.code, { axis, values });
+  });
+  const input: EvaluationInput = {
+    plan,
+    orgUnits: units.map((u) => ({ code: u.code, parent: u.parent, level: u.level })),
+    reported,
+  };
+  return { input, plan, units, index, towns, indicators, months, startYear, axis };
+}
+
 export const evaluationBenchmark: Benchmark = {
   name: 'evaluation',
   description: 'full evaluation of the Zhejiang hierarchy: roll-up up the tree and to years',
   peer: 'DuckDB SQL',
   async run({ quick, runs, log }) {
-    const indicators = quick ? 10 : 100;
-    const months = quick ? 24 : 72;
-    // Towns report; villages are in the tree but not asked (as a city's plan would not ask them monthly).
-    const scale = scalePlan(indicators);
-    const plan = {
-      ...scale,
-      indicators: scale.indicators.map((i) => ({ ...i, levels: i.levels.filter((l) => l !== 'village') })),
-    };
-    const all = (await zhejiangOrgUnits()).filter((u) => u.kind === 'region');
-    const units = quick ? all.filter((u) => u.code.startsWith('3301') || u.code === '330000') : all;
-    units.sort((a, b) => DEPTH[a.level]! - DEPTH[b.level]! || a.code.localeCompare(b.code));
-    const index = new Map(units.map((u, i) => [u.code, i]));
-    const towns = units.filter((u) => u.level === 'town');
-    const startYear = plan.baseYear;
-    const axis = periodAxis(makePeriod('month', startYear, 1), makePeriod('month', startYear + months / 12 - 1, 12));
-
-    const reported = new Map<string, ReportedMatrix>();
-    plan.indicators.forEach((ind, i) => {
-      const values = new Float64Array(units.length * axis.length).fill(NaN);
-      towns.forEach((t, u) => {
-        const row = index.get(t.code)! * axis.length;
-        for (let m = 0; m < months; m++) values[row + m] = scaleValue(7, i, u, m);
-      });
-      reported.set(ind.code, { axis, values });
-    });
-    const input: EvaluationInput = {
-      plan,
-      orgUnits: units.map((u) => ({ code: u.code, parent: u.parent, level: u.level })),
-      reported,
-    };
+    const { input, plan, units, index, towns, indicators, months, startYear } = await scaleInput(quick);
     const cells = towns.length * months * indicators;
     log(
       `  ${units.length.toLocaleString('en')} units, ${indicators} indicators, ${months} months, ${cells.toLocaleString('en')} reported values`,

@@ -24,13 +24,20 @@ export interface BenchmarkResult {
   ratio: number;
   /** Checks that both sides computed the same thing (e.g. "gini agrees to 1e-9"). */
   agreement?: string;
+  /** What the figures are: milliseconds (default, lower is better) or requests per second (higher is better). */
+  unit?: 'ms' | 'req/s';
 }
 
 export interface Benchmark {
   name: string;
   description: string;
   peer: string;
-  run(options: { quick: boolean; runs: number; log: (line: string) => void }): Promise<BenchmarkResult>;
+  /** One result, or several when one measurement gives more than one figure (throughput and p99). */
+  run(options: {
+    quick: boolean;
+    runs: number;
+    log: (line: string) => void;
+  }): Promise<BenchmarkResult | BenchmarkResult[]>;
 }
 
 export function timing(runs: number[]): Timing {
@@ -62,21 +69,45 @@ export function result(
   ours: Timing,
   theirs: Timing,
   agreement?: string,
+  unit: 'ms' | 'req/s' = 'ms',
 ): BenchmarkResult {
-  return { ...b, size, ours, theirs, ratio: ours.median / theirs.median, ...(agreement && { agreement }) };
+  return {
+    ...b,
+    size,
+    ours,
+    theirs,
+    ratio: ours.median / theirs.median,
+    ...(agreement && { agreement }),
+    ...(unit !== 'ms' && { unit }),
+  };
+}
+
+/** Says whether ours is better or worse than the peer, whichever way the figure points. */
+export function verdict(r: BenchmarkResult): string {
+  const higher = r.unit === 'req/s';
+  const better = higher ? r.ratio > 1 : r.ratio < 1;
+  const ratio = r.ratio >= 0.01 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2);
+  return `${ratio} (${higher ? 'higher' : 'lower'} is better: ${better ? 'ours better' : 'peer better'})`;
 }
 
 const ms = (t: number) =>
-  t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(0)} ms`;
+  t >= 10_000
+    ? `${(t / 1000).toFixed(1)} s`
+    : t >= 1000
+      ? `${(t / 1000).toFixed(2)} s`
+      : t >= 10
+        ? `${t.toFixed(0)} ms`
+        : `${t.toFixed(2)} ms`;
+const figure = (r: BenchmarkResult, t: number) => (r.unit === 'req/s' ? `${t.toFixed(0)} req/s` : ms(t));
 
 export function formatTable(results: readonly BenchmarkResult[]): string {
   const rows = results.map((r) => [
     r.name,
     r.size,
-    `${ms(r.ours.median)} (${ms(r.ours.min)}–${ms(r.ours.max)})`,
+    `${figure(r, r.ours.median)} (${figure(r, r.ours.min)}–${figure(r, r.ours.max)})`,
     r.peer,
-    `${ms(r.theirs.median)} (${ms(r.theirs.min)}–${ms(r.theirs.max)})`,
-    r.ratio.toFixed(2),
+    `${figure(r, r.theirs.median)} (${figure(r, r.theirs.min)}–${figure(r, r.theirs.max)})`,
+    verdict(r),
   ]);
   const header = ['benchmark', 'size', 'ours: median (min–max)', 'peer', 'peer: median (min–max)', 'ours / peer'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
