@@ -11,11 +11,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_AUTH } from '../src/config.js';
 import { ROLES, type Role } from '../src/domain/access.js';
 import { buildApp } from '../src/http/app.js';
+import * as appraisal from '../src/services/appraisal.js';
 import * as auth from '../src/services/auth.js';
 import { SYSTEM_CONTEXT } from '../src/services/context.js';
 import * as data from '../src/services/data.js';
 import * as plans from '../src/services/plans.js';
+import * as publication from '../src/services/publication.js';
 import * as users from '../src/services/users.js';
+import * as tasks from '../src/services/tasks.js';
+import * as problems from '../src/services/problems.js';
+import * as targetAdjustments from '../src/services/target-adjustments.js';
+import { insertNotifications } from '../src/store/problems.js';
 import { Browser } from './support/http-client.js';
 import { countAudit } from '../src/store/audit.js';
 import { describeEachStore } from './support/stores.js';
@@ -57,8 +63,8 @@ async function someoneOn(store: Parameters<typeof users.addUser>[0], unit: strin
 
 const SIGNED_IN: Actor[] = [...ROLES];
 
-/** A year no other cell uses, so each cell starts from its own return. */
-const freshYear = () => String(2100 + ++counter);
+/** A past year no other cell uses, so each cell starts from its own return (a year not begun is refused). */
+const freshYear = () => String(1100 + ++counter);
 
 describeEachStore(
   'authorisation matrix',
@@ -199,12 +205,201 @@ describeEachStore(
         prepare: async () => ({ url: '/api/v1/evaluations', body: {} }),
         inside: [],
       },
+      // Publication is of the whole plan (every unit's values of a period): a grant on one county does not allow it.
+      {
+        route: 'POST /api/v1/publications',
+        prepare: async () => ({ url: '/api/v1/publications', body: { indicator: 'POP', periods: [freshYear()] } }),
+        inside: [],
+      },
+      {
+        route: 'DELETE /api/v1/publications/{indicator}/{period}',
+        prepare: async () => {
+          const period = freshYear();
+          await publication.publish(store(), SYSTEM_CONTEXT, { indicator: 'POP', periods: [period] });
+          return { url: `/api/v1/publications/POP/${period}` };
+        },
+        inside: [],
+      },
+      // Task lists and the closed loop
+      {
+        route: 'POST /api/v1/task-items',
+        prepare: async (unit) => ({
+          url: '/api/v1/task-items',
+          body: { list: 'key', titleZh: fresh('事项'), scopeUnit: unit },
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      {
+        route: 'PATCH /api/v1/task-items/{id}',
+        prepare: async (unit) => ({
+          url: `/api/v1/task-items/${await itemAt(unit)}`,
+          body: { status: 'in_progress', reason: '启动' },
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      {
+        route: 'POST /api/v1/task-items/{id}/split',
+        prepare: async (unit) => ({
+          url: `/api/v1/task-items/${await itemAt(unit)}/split`,
+          body: { parts: [{ titleZh: '甲' }, { titleZh: '乙' }] },
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      {
+        route: 'POST /api/v1/task-items/{id}/reports',
+        prepare: async (unit) => ({
+          url: `/api/v1/task-items/${await itemAt(unit)}/reports`,
+          body: { text: '已完成调研', percentComplete: 20 },
+        }),
+        inside: ['admin', 'unit_member'],
+      },
+      {
+        route: 'POST /api/v1/task-items/{id}/comments',
+        prepare: async (unit) => ({
+          url: `/api/v1/task-items/${await itemAt(unit)}/comments`,
+          body: { text: '请加快' },
+        }),
+        inside: ['admin', 'analyst', 'unit_member'],
+      },
+      {
+        route: 'POST /api/v1/task-items/{id}/reply',
+        prepare: async (unit) => ({
+          url: `/api/v1/task-items/${await itemAt(unit, 'reform')}/reply`,
+          body: { reply: '省里同意试点', repliedAt: '2025-01-15' },
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      {
+        route: 'POST /api/v1/problems',
+        prepare: async (unit) => ({
+          url: '/api/v1/problems',
+          body: { title: fresh('问题'), category: 'supervision', orgUnit: unit },
+        }),
+        inside: ['admin', 'analyst', 'supervisor'],
+      },
+      {
+        route: 'POST /api/v1/problems/{id}/transitions',
+        prepare: async (unit) => {
+          const p = await problems.raiseProblem(store(), SYSTEM_CONTEXT, {
+            title: fresh('问题'),
+            category: 'audit',
+            orgUnit: unit,
+          });
+          return {
+            url: `/api/v1/problems/${p.id}/transitions`,
+            body: { transition: 'assign', assignedUnit: unit, deadline: '2099-12-31', reason: '交办' },
+          };
+        },
+        inside: ['admin', 'supervisor'],
+      },
+      {
+        // The sweep is over the whole plan: a grant on one county does not allow it.
+        route: 'POST /api/v1/problems/sweep',
+        prepare: async () => ({ url: '/api/v1/problems/sweep' }),
+        inside: [],
+      },
+      {
+        route: 'POST /api/v1/inbox/{id}/read',
+        prepare: async (_unit, me) => {
+          if (me.id === 0) return { url: '/api/v1/inbox/1/read' };
+          const [id] = await insertNotifications(store().db, [
+            { userId: me.id, kind: 'assigned', messageZh: '测试', messageEn: 'test', dedupe: fresh('n') },
+          ]);
+          return { url: `/api/v1/inbox/${id}/read` };
+        },
+        inside: SIGNED_IN,
+        self: true,
+      },
+      {
+        route: 'PUT /api/v1/inbox/email',
+        prepare: async () => ({ url: '/api/v1/inbox/email', body: { email: 'someone@example.org' } }),
+        inside: SIGNED_IN,
+        self: true,
+      },
       ...(['unlock', 'disable', 'enable'] as const).map((what): Case => ({
         route: `POST /api/v1/users/{id}/${what}`,
         prepare: async (unit) => ({ url: `/api/v1/users/${(await someoneOn(store(), unit)).id}/${what}` }),
         inside: ['admin'],
       })),
+      // Appraisal: scoring, freezing, publishing and deciding events are for the whole plan (its root);
+      // a grant on one county does not allow them, whatever the role.
+      ...(['score', 'freeze', 'publish'] as const).map((what): Case => ({
+        route: `POST /api/v1/appraisals/{period}/${what}`,
+        prepare: async () => ({ url: `/api/v1/appraisals/2024Q4/${what}`, body: {} }),
+        inside: [],
+      })),
+      {
+        route: 'POST /api/v1/appraisal-events',
+        prepare: async (unit) => ({
+          url: '/api/v1/appraisal-events',
+          body: { period: '2024Q4', orgUnit: unit, rule: 'national_pilot', evidence: fresh('批复') },
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      ...(['approve', 'reject'] as const).map((what): Case => ({
+        route: `POST /api/v1/appraisal-events/{id}/${what}`,
+        prepare: async (unit) => {
+          const e = await appraisal.recordEvent(store(), SYSTEM_CONTEXT, {
+            period: '2024Q4',
+            orgUnit: unit,
+            rule: 'national_pilot',
+            evidence: fresh('批复'),
+          });
+          return { url: `/api/v1/appraisal-events/${e.id}/${what}`, body: {} };
+        },
+        inside: [],
+      })),
+      {
+        route: 'POST /api/v1/surveys/import',
+        prepare: async () => ({ url: '/api/v1/surveys/import?period=2024Q4' }),
+        file: (unit) => ({
+          name: 'survey.csv',
+          content: `respondent,weight,unit,question,answer\n${fresh('R')},1,${unit},q1,4\n`,
+        }),
+        inside: ['admin', 'analyst'],
+      },
+      // Target adjustments (动态调整) change the plan's targets: for the whole plan (its root); a grant on
+      // one county does not allow proposing, deciding or withdrawing, whatever the role.
+      {
+        route: 'POST /api/v1/target-adjustments',
+        prepare: async () => ({
+          url: '/api/v1/target-adjustments',
+          body: {
+            indicator: 'INC_PC',
+            targetIndex: 0,
+            target: { kind: 'level', op: '>=', value: 50000 + ++counter },
+            justification: fresh('理由'),
+          },
+        }),
+        inside: [],
+      },
+      ...(['approve', 'reject', 'withdraw'] as const).map((what): Case => ({
+        route: `POST /api/v1/target-adjustments/{id}/${what}`,
+        prepare: async () => {
+          const a = await targetAdjustments.proposeAdjustment(store(), SYSTEM_CONTEXT, {
+            indicator: 'INC_PC',
+            targetIndex: 0,
+            target: { kind: 'level', op: '>=', value: 50000 + ++counter },
+            justification: fresh('理由'),
+          });
+          const body = what === 'withdraw' ? { reason: '理由' } : { note: '意见' };
+          return { url: `/api/v1/target-adjustments/${a.id}/${what}`, body };
+        },
+        inside: [],
+      })),
     ];
+
+    /** An item scoped to and led by `unit` (prepared as the system). */
+    async function itemAt(unit: string, list: 'key' | 'reform' = 'key'): Promise<number> {
+      return (
+        await tasks.createItem(store(), SYSTEM_CONTEXT, {
+          list,
+          titleZh: fresh('事项'),
+          scopeUnit: unit,
+          leadUnit: unit,
+        })
+      ).id;
+    }
 
     /** A period whose return for `unit` is in `state` (prepared as the system). */
     async function returnAt(unit: string, state: 'draft' | 'submitted' | 'approved'): Promise<string> {
@@ -250,7 +445,7 @@ describeEachStore(
               expect((await browser.login(u.username, PASSWORD)).status).toBe(200);
             }
             const { url, body } = await c.prepare(unit, me);
-            const method = c.route.split(' ')[0] as 'POST' | 'DELETE' | 'PUT';
+            const method = c.route.split(' ')[0] as 'POST' | 'DELETE' | 'PUT' | 'PATCH';
             const file = c.file?.(unit);
             const auditBefore = await countAudit(store().db);
             const res = file
@@ -276,7 +471,8 @@ describeEachStore(
       }
       expect(wrong).toEqual([]);
       expect(results).toHaveLength(cases.length * ACTORS.length * 2);
-    });
+      // Every cell signs a user in (a password hash each): minutes on a busy machine, not seconds.
+    }, 300_000);
   },
   ['postgres'],
 );

@@ -196,6 +196,28 @@ describeEachStore('data entry and returns', (store) => {
     expect((await rep.post('/api/v1/data/returns/990101/2023/submit')).status).toBe(200);
   });
 
+  it('takes a value for the running year as an estimate to confirm, and refuses a year not begun', async () => {
+    const rep = await as('rep-east');
+    const thisYear = String(new Date().getFullYear());
+    const estimate = await rep.request('PUT', '/api/v1/data/values', {
+      values: [v('INC_PC', 61000, { period: thisYear })],
+    });
+    expect(estimate.status).toBe(200);
+    const codes = estimate.body.issues.map((i: { code: string; severity: string }) => `${i.code}/${i.severity}`);
+    expect(codes).toContain('period_not_ended/warning');
+    const refused = await rep.post(`/api/v1/data/returns/990101/${thisYear}/submit`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { code: string }) => d.code)).toContain('period_not_ended');
+
+    const nextYear = String(Number(thisYear) + 1);
+    const future = await rep.request('PUT', '/api/v1/data/values', {
+      values: [v('INC_PC', 62000, { period: nextYear })],
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.error.details[0].code).toBe('period_not_started');
+    expect(future.body.error.details[0].message.zh).toBe(`报告期${nextYear}尚未开始，不能填报`);
+  });
+
   it('keeps each vintage of an official figure, the latest being current', async () => {
     const rep = await as('rep-east');
     await rep.request('PUT', '/api/v1/data/values', {

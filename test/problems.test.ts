@@ -17,6 +17,9 @@ import * as plans from '../src/services/plans.js';
 import * as problems from '../src/services/problems.js';
 import * as users from '../src/services/users.js';
 import { getOrgUnit } from '../src/store/org-units.js';
+import { findProblems, type ProblemRow } from '../src/store/problems.js';
+import { can, scopesOf } from '../src/domain/access.js';
+import { deadlineState, type ProblemStatus } from '../src/domain/problem-workflow.js';
 import type { Store } from '../src/store/db.js';
 import { Browser } from './support/http-client.js';
 import { describeEachStore } from './support/stores.js';
@@ -75,7 +78,11 @@ describeEachStore('the closed loop', (store) => {
       redRuns: 1,
       allowedTransitions: ['assign'],
     });
-    expect(p.evidence).toMatchObject({ value: 10, status: 'off_track', target: { targetValue: 30 } });
+    expect((await problems.getProblem(store(), supervisor, p.id)).evidence).toMatchObject({
+      value: 10,
+      status: 'off_track',
+      target: { targetValue: 30 },
+    });
 
     await evaluation.runEvaluation(store(), SYSTEM_CONTEXT);
     await evaluation.runEvaluation(store(), SYSTEM_CONTEXT);
@@ -270,5 +277,164 @@ describeEachStore('the closed loop', (store) => {
     }
     const opened = await atCounty();
     expect(opened.map((p) => [p.orgUnit, p.assignedUnit, p.foundBy])).toEqual([['990101', '990101', 'auto']]);
+  });
+
+  it('pages problems with a total, every filter in SQL giving the rows the in-memory filter gave', async () => {
+    // More problems: several units, categories, who found them, deadlines around a fixed instant.
+    const units = ['990100', '990101', '990102', '990101001'];
+    const categories = ['petition', 'audit', 'media', 'other'] as const;
+    const assignTo = ['990100-fgw', '990101', '990102', '990101001'];
+    const deadlines = ['2030-03-01', '2030-03-02T00:00:00+08:00', '2030-03-05'];
+    for (let i = 0; i < 12; i++) {
+      const raised = await problems.raiseProblem(store(), SYSTEM_CONTEXT, {
+        title: `分页测试问题${i}`,
+        category: categories[i % 4]!,
+        orgUnit: units[i % 4]!,
+        foundBy: i % 3 === 0 ? 'self' : 'higher',
+      });
+      if (i % 4 === 3) continue; // left open, without a deadline
+      await problems.transitionProblem(store(), SYSTEM_CONTEXT, raised.id, {
+        transition: 'assign',
+        assignedUnit: assignTo[(i + 1) % 4]!,
+        deadline: deadlines[i % 3]!,
+        ...(i % 5 === 0 && { assignee: (member.actor as { userId: number }).userId }),
+        at: new Date('2030-01-01T00:00:00Z'),
+      });
+    }
+    const planId = await plans.currentPlanId(store());
+    // The rule as it was before: every row of the plan, filtered in memory.
+    type Q = problems.ProblemQuery;
+    const before = async (ctx: RequestContext, q: Q, now: Date): Promise<number[]> => {
+      const all: ProblemRow[] = await findProblems(store().db, { planId });
+      const within = q.orgUnit ? (await getOrgUnit(store().db, q.orgUnit))!.path : undefined;
+      const rectify = scopesOf(ctx.actor, 'problem.rectify');
+      return all
+        .filter((r) => !q.status || q.status.includes(r.status))
+        .filter((r) => !within || r.unit_path.startsWith(within) || !!r.assigned_path?.startsWith(within))
+        .filter((r) => !q.category || r.category === q.category)
+        .filter((r) => !q.foundBy || r.found_by === q.foundBy)
+        .filter((r) => !q.indicator || r.indicator === q.indicator)
+        .filter((r) => typeof q.assignee !== 'number' || r.assignee === q.assignee)
+        .filter(
+          (r) =>
+            can(ctx.actor, 'problem.read', r.unit_path) ||
+            (r.assigned_path !== null && can(ctx.actor, 'problem.read', r.assigned_path)),
+        )
+        .filter(
+          (r) =>
+            q.assignee !== 'me' ||
+            (ctx.actor.kind === 'user' && r.assignee === ctx.actor.userId) ||
+            (r.assigned_path !== null && rectify.some((x) => r.assigned_path!.startsWith(x))),
+        )
+        .filter((r) => q.overdue === undefined || deadlineState(r, now).overdue === q.overdue)
+        .map((r) => r.id);
+    };
+    const paged = async (ctx: RequestContext, q: Q, limit: number) => {
+      const ids: number[] = [];
+      let total = -1;
+      for (let offset: number | null = 0; offset !== null;) {
+        const page = await problems.pageProblems(store(), ctx, { ...q, limit, offset });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        if (total >= 0) expect(page.total).toBe(total);
+        total = page.total;
+        ids.push(...page.items.map((x) => x.id));
+        offset = page.nextOffset;
+      }
+      return { ids, total };
+    };
+    // At, just before and just after the deadlines (a date's deadline: 23:59:59 China time).
+    const nows = [
+      new Date('2030-02-28T12:00:00Z'),
+      new Date('2030-03-01T15:59:58Z'),
+      new Date('2030-03-01T15:59:59Z'),
+      new Date('2030-03-01T15:59:59.001Z'),
+      new Date('2030-03-01T16:00:00Z'),
+      new Date('2030-03-06T00:00:00Z'),
+    ];
+    const statusSets: (ProblemStatus[] | undefined)[] = [undefined, ['open'], ['assigned', 'rectifying'], ['closed']];
+    const queries: Q[] = [
+      {},
+      { orgUnit: '990101' },
+      { orgUnit: '990100-fgw' },
+      { category: 'petition' },
+      { foundBy: 'self' },
+      { foundBy: 'auto' },
+      { indicator: 'SMART_FACTORIES' },
+      { assignee: (member.actor as { userId: number }).userId },
+      { assignee: 'me' },
+      { orgUnit: '990102', foundBy: 'higher' },
+    ];
+    let compared = 0;
+    let nonEmpty = 0;
+    for (const ctx of [supervisor, countySupervisor, member, SYSTEM_CONTEXT])
+      for (const q of queries)
+        for (const status of statusSets)
+          for (const overdue of [undefined, true, false]) {
+            const now = nows[compared % nows.length]!;
+            const query = { ...q, status, overdue, now };
+            const want = await before(ctx, query, now);
+            const got = await paged(ctx, query, 4);
+            expect(got.ids, JSON.stringify({ ctx: ctx.actor, query })).toEqual(want);
+            expect(got.total).toBe(want.length);
+            compared++;
+            if (want.length > 0) nonEmpty++;
+          }
+    expect(nonEmpty).toBeGreaterThan(compared / 3);
+
+    // Overdue in SQL is deadlineState's overdue, at every instant around every deadline.
+    const rows = await findProblems(store().db, { planId });
+    const instants = [...new Set(rows.flatMap((r) => (r.deadline ? [r.deadline.getTime()] : [])))].flatMap((t) => [
+      t - 1,
+      t,
+      t + 1,
+    ]);
+    expect(instants.length).toBeGreaterThanOrEqual(9);
+    for (const t of instants) {
+      const now = new Date(t);
+      const overdue = await problems.listProblems(store(), SYSTEM_CONTEXT, { overdue: true, now });
+      expect(overdue.map((x) => x.id)).toEqual(rows.filter((r) => deadlineState(r, now).overdue).map((r) => r.id));
+      expect(overdue.every((x) => x.overdue)).toBe(true);
+      const notOverdue = await problems.countProblems(store(), SYSTEM_CONTEXT, { overdue: false, now });
+      expect(notOverdue + overdue.length).toBe(rows.length);
+    }
+
+    // Urgent order: overdue first, the earliest deadline first, then the oldest.
+    const at = new Date('2030-03-03T00:00:00Z');
+    const urgent = (await problems.pageProblems(store(), supervisor, { order: 'urgent', limit: 500, now: at })).items;
+    const flags = urgent.map((x) => x.overdue);
+    expect(flags.indexOf(false)).toBe(flags.lastIndexOf(true) + 1);
+    const late = urgent.filter((x) => x.overdue).map((x) => x.deadline!);
+    expect(late).toEqual([...late].sort());
+  });
+
+  it('leaves the evidence out of lists and keeps it in the problem', async () => {
+    const page = await problems.pageProblems(store(), supervisor, { indicator: 'SMART_FACTORIES', limit: 10 });
+    expect(page.items.length).toBeGreaterThan(0);
+    for (const item of page.items) expect(item).not.toHaveProperty('evidence');
+    const detail = await problems.getProblem(store(), supervisor, page.items[0]!.id);
+    expect(detail.evidence).toMatchObject({ status: 'off_track', target: { targetValue: 30 } });
+
+    const b = new Browser(app);
+    expect((await b.login('dc', PASSWORD)).status).toBe(200);
+    const first = await b.get('/api/v1/problems?limit=5');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ limit: 5, offset: 0, nextOffset: 5 });
+    expect(first.body.items).toHaveLength(5);
+    expect(first.body.total).toBeGreaterThan(10);
+    for (const item of first.body.items) expect(item).not.toHaveProperty('evidence');
+    const all = await b.get('/api/v1/problems');
+    expect(all.body.limit).toBe(50);
+    expect(all.body.total).toBe(first.body.total);
+    const second = await b.get('/api/v1/problems?limit=5&offset=5');
+    expect(second.body.items.map((x: { id: number }) => x.id)).toEqual(
+      all.body.items.slice(5, 10).map((x: { id: number }) => x.id),
+    );
+    const count = await b.get('/api/v1/problems?limit=0&status=open');
+    expect(count.body.items).toEqual([]);
+    expect(count.body.total).toBe(all.body.items.filter((x: { status: string }) => x.status === 'open').length);
+    expect((await b.get('/api/v1/problems?limit=501')).status).toBe(400);
+    expect((await b.get('/api/v1/problems?offset=-1')).status).toBe(400);
+    const one = await b.get(`/api/v1/problems/${page.items[0]!.id}`);
+    expect(one.body.evidence).toMatchObject({ status: 'off_track' });
   });
 });

@@ -12,6 +12,7 @@ import { renderReportHtml } from '../src/report/html.js';
 import { showValue, targetText } from '../src/report/model.js';
 import { renderReportXlsx, SHEETS } from '../src/report/xlsx.js';
 import { SYSTEM_CONTEXT } from '../src/services/context.js';
+import * as appraisal from '../src/services/appraisal.js';
 import * as data from '../src/services/data.js';
 import * as evaluation from '../src/services/evaluation.js';
 import * as plans from '../src/services/plans.js';
@@ -115,8 +116,9 @@ describeEachStore('assessment report', (store) => {
       s.scorecards,
       s.offTrack,
       s.loop,
+      s.appraisal,
     ]);
-    for (const name of [s.summary, s.indicators, s.scorecards, s.offTrack, s.loop]) {
+    for (const name of [s.summary, s.indicators, s.scorecards, s.offTrack, s.loop, s.appraisal]) {
       const ws = wb.getWorksheet(name)!;
       expect(ws.views[0], name).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(ws.autoFilter, name).toBeTruthy();
@@ -125,6 +127,49 @@ describeEachStore('assessment report', (store) => {
     expect(summary.getRow(2).getCell(2).value).toBe('990100');
     expect(summary.getRow(2).getCell(3).value).toBe(model.ranking[0]!.index);
     expect(summary.getColumn(3).numFmt).toBe('0.0');
+  });
+
+  it("has the county appraisal sheet: the service's totals, marked while not published", async () => {
+    const period = '2024Q4';
+    await appraisal.scorePeriod(store(), SYSTEM_CONTEXT, { period });
+    const table = await appraisal.viewPeriod(store(), SYSTEM_CONTEXT, { period });
+    const read = async (language: 'zh' | 'en') => {
+      const model = await reportModel(store(), SYSTEM_CONTEXT, { period: '2024', language });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await renderReportXlsx(model)) as unknown as ArrayBuffer);
+      return { model, ws: wb.getWorksheet(SHEETS[language].appraisal)! };
+    };
+    let { model, ws } = await read('zh');
+    expect(model.appraisal).toMatchObject({ period, version: table.run.version, published: false });
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.autoFilter).toBeTruthy();
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 7)).toEqual(['名次', '差异', '名次变化', '单位', 'code', '总分', '标准误']);
+    expect(table.rows.length).toBeGreaterThan(0);
+    const byCode = new Map(table.rows.map((r) => [r.orgUnit, r]));
+    // A loaded workbook has no column keys: find the columns by their headers.
+    const col = (w: typeof ws, header: string) =>
+      (w.getRow(1).values as unknown[]).findIndex((v) => String(v).startsWith(header));
+    const components = (table.rows[0]!.components as { code: string; title: { zh: string } }[]).map((c) => c.code);
+    for (let n = 2; n < 2 + table.rows.length; n++) {
+      const row = ws.getRow(n);
+      const expected = byCode.get(String(row.getCell(col(ws, 'code')).value))!;
+      expect(row.getCell(col(ws, '总分')).value).toBe(expected.total);
+      expect(row.getCell(col(ws, '名次')).value).toBe(expected.rank);
+      expect(row.getCell(col(ws, '加分')).value).toBe(expected.bonuses);
+      const first = (expected.components as { code: string; points: number; score: number | null }[])[0]!;
+      expect(row.getCell(8).value).toBe(first.score === null ? null : first.points);
+      expect(String(row.getCell(col(ws, '考核期与状态')).value)).toContain('未发布');
+    }
+    expect(components.length).toBeGreaterThan(0);
+    expect(ws.getRow(2).getCell(col(ws, '总分')).numFmt).toBe('0.00');
+    // Published, the sheet says so (English this time).
+    await appraisal.publishPeriod(store(), SYSTEM_CONTEXT, { period });
+    ({ model, ws } = await read('en'));
+    expect(model.appraisal?.published).toBe(true);
+    const state = String(ws.getRow(2).getCell(col(ws, 'Period and state')).value);
+    expect(state).toContain('published');
+    expect(state).not.toContain('NOT');
   });
 
   it('writes HTML with a table of contents, every county, SVG charts and A4 pages', async () => {

@@ -50,10 +50,31 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.locator('.user-button').waitFor({ timeout: 15_000 });
 }
 
+/**
+ * Saves a full-page screenshot. Sticky elements (the header, table heads) are made static while it
+ * is taken: a full-page capture scrolls, and a sticky header would be painted partway down the page.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.evaluate(`(() => {
+    for (const el of document.querySelectorAll('body *'))
+      if (getComputedStyle(el).position === 'sticky') {
+        el.dataset.gongfuSticky = el.style.position;
+        el.style.position = 'static';
+      }
+    window.scrollTo(0, 0);
+  })()`);
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } finally {
+    await page.evaluate(`(() => {
+      for (const el of document.querySelectorAll('[data-gongfu-sticky]')) {
+        el.style.position = el.dataset.gongfuSticky;
+        delete el.dataset.gongfuSticky;
+      }
+    })()`);
+  }
   return path;
 }
 

@@ -5,30 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { readConfig } from '../config.js';
 import { APPRAISAL_SUBJECTS, parseAppraisalSchemes, type AppraisalSubject } from '../domain/appraisal-scheme.js';
 import { describeIssue } from '../domain/data.js';
 import * as appraisal from '../services/appraisal.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
-import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
 import { UsageError } from './errors.js';
-
-async function withStore<T>(cmd: Command, work: (store: Store) => Promise<T>): Promise<T> {
-  const g = cmd.optsWithGlobals<{ data?: string; databaseUrl?: string }>();
-  const config = readConfig({
-    ...process.env,
-    ...(g.data !== undefined && { GONGFU_DATA: g.data }),
-    ...(g.databaseUrl !== undefined && { DATABASE_URL: g.databaseUrl }),
-  });
-  const store = await openStore(storeOptionsFrom(config));
-  try {
-    await migrate(store.db);
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withCommandStore as withStore } from './store.js';
 
 function subjectOf(text: string | undefined): AppraisalSubject {
   if (text === undefined) return 'county';

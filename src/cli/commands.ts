@@ -2,50 +2,25 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { parsePort, readConfig, type Config } from '../config.js';
+import { parsePort, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
+import { ensureWebBuilt } from '../http/web.js';
 import { readPlanFile, summarizePlan } from '../ingest/plan.js';
 import * as orgUnits from '../services/org-units.js';
 import * as plans from '../services/plans.js';
-import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
+import type { Store } from '../store/db.js';
 import { findUserByName } from '../store/users.js';
 import { countValues } from '../store/values.js';
-import { loadDemo } from '../services/demo.js';
+import { loadDemo, loadDemoAppraisal } from '../services/demo.js';
+import { runEvaluation } from '../services/evaluation.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import * as users from '../services/users.js';
 import { UsageError } from './errors.js';
 import { registerDataCommands } from './data-commands.js';
 import { registerEvaluateCommand } from './evaluate-command.js';
+import { configOf, withCommandStore, withStore } from './store.js';
 
 export const DEFAULT_PLAN_FILE = fileURLToPath(new URL('../../plans/jinhua-2021-2025/plan.yaml', import.meta.url));
-
-interface GlobalOptions {
-  data?: string;
-  databaseUrl?: string;
-}
-
-function configOf(cmd: Command): Readonly<Config> {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
-  return readConfig({
-    ...process.env,
-    ...(g.data !== undefined && { GONGFU_DATA: g.data }),
-    ...(g.databaseUrl !== undefined && { DATABASE_URL: g.databaseUrl }),
-  });
-}
-
-/** Opens the configured store, brings its schema up to date, runs `work`, and closes the store whatever happens. */
-async function withStore<T>(
-  config: Readonly<Config>,
-  work: (store: Store, migrationsApplied: string[]) => Promise<T>,
-): Promise<T> {
-  const store = await openStore(storeOptionsFrom(config));
-  try {
-    return await work(store, await migrate(store.db));
-  } finally {
-    await store.close();
-  }
-}
 
 const where = (config: Readonly<Config>) =>
   config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
@@ -61,8 +36,11 @@ function serverOptions(cmd: Command) {
 async function serve(config: Readonly<Config>, store: Store, opts: { port?: string; host?: string; plan?: string }) {
   const port = opts.port !== undefined ? parsePort('--port', opts.port) : config.port;
   const host = opts.host ?? config.host;
+  await ensureWebBuilt();
   const app = await buildApp({
     store,
+    auth: config.auth,
+    web: true,
     ...(opts.plan && { planId: opts.plan }),
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
@@ -85,6 +63,18 @@ async function loadAndShowDemo(store: Store, planFile: string): Promise<void> {
   console.log(
     `Loaded demo data (示例数据) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${demo.values} values ` +
       `(${demo.real} published figures with their sources, ${demo.synthetic} synthetic), ${demo.households} synthetic household records.`,
+  );
+  // The first evaluation, so that the overview opens at once (it would otherwise run on the first visit).
+  const evaluated = Date.now();
+  const { run } = await runEvaluation(store, SYSTEM_CONTEXT, { planId });
+  console.log(
+    `Evaluated the plan on the demo data in ${((Date.now() - evaluated) / 1000).toFixed(1)} s (run ${run.id}).`,
+  );
+  // The appraisal (考核) of the latest quarters, on the evaluation just made and a synthetic survey.
+  const appraised = Date.now();
+  const { periods } = await loadDemoAppraisal(store, { planId, asOf: new Date(), evaluatedYear: run.asOfYear });
+  console.log(
+    `Scored and published the demo appraisal (示例数据) of ${periods.join(', ')} in ${((Date.now() - appraised) / 1000).toFixed(1)} s.`,
   );
   if (demo.accounts.length === 0) return;
   console.log('Demo accounts (演示账号) — passwords are shown this once; they are marked as demo accounts:');
@@ -209,8 +199,6 @@ async function readStdin(): Promise<string> {
 }
 
 export function registerDataAndUserCommands(program: Command): void {
-  const withCommandStore = <T>(cmd: Command, work: (store: Store) => Promise<T>) =>
-    withStore(configOf(cmd), (store) => work(store));
   registerDataCommands(program, withCommandStore);
   registerEvaluateCommand(program, withCommandStore);
   registerUserCommands(program);

@@ -1,9 +1,10 @@
 /** `gongfu data …` and `gongfu microdata …`: templates, imports with a progress bar, exports. */
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { describeIssue, type Issue } from '../domain/data.js';
+import { EXCHANGE_FORMATS, type ExchangeFormat } from '../exchange/index.js';
 import type { ReadProgress } from '../ingest/values-csv.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import { AppError } from '../services/errors.js';
@@ -72,53 +73,78 @@ export function registerDataCommands(program: Command, withStore: WithStore): vo
     .argument('<file>', 'a filled template or value sheet (.xlsx), or a long or wide CSV')
     .description('import figures: all or nothing, or with --partial the good rows and a file of the rejected ones')
     .option('--partial', 'import the good rows; write the rejected ones to <file>.rejected.csv')
-    .action(async (file: string, opts: { partial?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        const fileName = basename(file);
-        const handle = await open(file, 'r');
-        const head = Buffer.alloc(4);
-        await handle.read(head, 0, 4, 0);
-        await handle.close();
-        const kind = imports.sourceKind(fileName, head);
-        const bar = progressBar((await stat(file)).size);
-        const started = Date.now();
-        let result: imports.ImportResult;
-        try {
-          result = await imports.importValues(
-            store,
-            SYSTEM_CONTEXT,
-            fileName,
-            kind === 'xlsx' ? { kind, buffer: await readFile(file) } : { kind, source: createReadStream(file) },
-            { partial: !!opts.partial, progress: (p) => bar.update(p) },
-          );
-        } catch (error) {
-          bar.done();
-          if (error instanceof AppError && Array.isArray(error.details)) {
-            console.error(`gongfu: ${error.message}`);
-            printIssues(error.details as Issue[]);
-            process.exitCode = 1;
-            return;
+    .option('--format <open-sdg|sdmx|dhis2>', 'an exchange format (default: told from the file)')
+    .option('--mapping <file>', "CSV or JSON mapping of the other system's ids to Gongfu codes (DHIS2 uids)")
+    .option('--indicator <code>', 'Open SDG: the indicator of the file (default: from indicator_<code>.csv)')
+    .action(
+      async (
+        file: string,
+        opts: { partial?: boolean; format?: string; mapping?: string; indicator?: string },
+        cmd: Command,
+      ) => {
+        if (opts.format !== undefined && !(EXCHANGE_FORMATS as readonly string[]).includes(opts.format))
+          throw new UsageError(`--format is one of ${EXCHANGE_FORMATS.join(', ')}`);
+        await withStore(cmd, async (store) => {
+          const fileName = basename(file);
+          const handle = await open(file, 'r');
+          const head = Buffer.alloc(4096);
+          const { bytesRead } = await handle.read(head, 0, 4096, 0);
+          await handle.close();
+          const mapping = opts.mapping
+            ? imports.readMapping(await readFile(opts.mapping, 'utf8'), basename(opts.mapping))
+            : undefined;
+          const probe = imports.importSourceFor(fileName, head.subarray(0, bytesRead), {
+            format: opts.format as ExchangeFormat | undefined,
+          });
+          const kind = probe.kind;
+          const bar = progressBar((await stat(file)).size);
+          const started = Date.now();
+          let result: imports.ImportResult;
+          try {
+            result = await imports.importValues(
+              store,
+              SYSTEM_CONTEXT,
+              fileName,
+              kind === 'exchange'
+                ? imports.importSourceFor(fileName, await readFile(file), {
+                    format: probe.format,
+                    mapping,
+                    indicator: opts.indicator,
+                  })
+                : kind === 'xlsx'
+                  ? { kind, buffer: await readFile(file) }
+                  : { kind, source: createReadStream(file) },
+              { partial: !!opts.partial, progress: (p) => bar.update(p) },
+            );
+          } catch (error) {
+            bar.done();
+            if (error instanceof AppError && Array.isArray(error.details)) {
+              console.error(`gongfu: ${error.message}`);
+              printIssues(error.details as Issue[]);
+              process.exitCode = 1;
+              return;
+            }
+            throw error;
           }
-          throw error;
-        }
-        bar.done();
-        const seconds = (Date.now() - started) / 1000;
-        console.log(
-          `Imported ${fileName}: ${result.saved.toLocaleString('en')} values (${result.changed.toLocaleString('en')} changed) in ${seconds.toFixed(1)} s.`,
-        );
-        if (result.rejected.length > 0) {
-          const out = `${file}.rejected.csv`;
-          await writeFile(out, imports.rejectedCsv(result.rejected));
-          console.log(`${result.rejected.length} row(s) rejected; see ${out}`);
-        }
-        if (result.warnings.length > 0) {
+          bar.done();
+          const seconds = (Date.now() - started) / 1000;
           console.log(
-            `${result.warnings.length} unusual value(s) saved as drafts; confirm them with a comment before submitting:`,
+            `Imported ${fileName}: ${result.saved.toLocaleString('en')} values (${result.changed.toLocaleString('en')} changed) in ${seconds.toFixed(1)} s.`,
           );
-          printIssues(result.warnings, 20);
-        }
-      });
-    });
+          if (result.rejected.length > 0) {
+            const out = `${file}.rejected.csv`;
+            await writeFile(out, imports.rejectedCsv(result.rejected));
+            console.log(`${result.rejected.length} row(s) rejected; see ${out}`);
+          }
+          if (result.warnings.length > 0) {
+            console.log(
+              `${result.warnings.length} unusual value(s) saved as drafts; confirm them with a comment before submitting:`,
+            );
+            printIssues(result.warnings, 20);
+          }
+        });
+      },
+    );
 
   data
     .command('export')
@@ -128,17 +154,43 @@ export function registerDataCommands(program: Command, withStore: WithStore): vo
     .option('--org <code>', 'only this org unit and its subtree')
     .option('--period <period>', 'only this period')
     .option('--indicator <code>', 'only this indicator')
-    .option('--format <csv|xlsx>', 'csv (default) or xlsx', 'csv')
-    .option('-o, --out <file>', 'write to a file (required for xlsx)')
+    .option('--format <csv|xlsx|open-sdg|sdmx|dhis2>', 'csv (default), xlsx, or an exchange format', 'csv')
+    .option('--mapping <file>', "exchange formats: write the other system's ids from this mapping file")
+    .option('-o, --out <file>', 'write to a file (required for xlsx; a folder for open-sdg with several indicators)')
     .action(
       async (
-        opts: { org?: string; period?: string; indicator?: string; format: string; out?: string },
+        opts: { org?: string; period?: string; indicator?: string; format: string; out?: string; mapping?: string },
         cmd: Command,
       ) => {
-        if (opts.format !== 'csv' && opts.format !== 'xlsx') throw new UsageError('--format is csv or xlsx');
+        const exchange = (EXCHANGE_FORMATS as readonly string[]).includes(opts.format);
+        if (opts.format !== 'csv' && opts.format !== 'xlsx' && !exchange)
+          throw new UsageError(`--format is csv, xlsx, ${EXCHANGE_FORMATS.join(', ')}`);
         if (opts.format === 'xlsx' && !opts.out) throw new UsageError('an xlsx export needs --out FILE');
         await withStore(cmd, async (store) => {
           const q = { within: opts.org, period: opts.period, indicator: opts.indicator };
+          if (exchange) {
+            const mapping = opts.mapping
+              ? imports.readMapping(await readFile(opts.mapping, 'utf8'), basename(opts.mapping))
+              : undefined;
+            const files = await imports.exportExchange(store, SYSTEM_CONTEXT, opts.format as ExchangeFormat, q, {
+              mapping,
+            });
+            if (files.length === 1 && !opts.out) {
+              process.stdout.write(files[0]!.content);
+              return;
+            }
+            if (files.length === 1) {
+              await writeFile(opts.out!, files[0]!.content);
+              console.log(`Wrote ${opts.out}`);
+              return;
+            }
+            // Open SDG: one file per indicator, in a folder.
+            const dir = opts.out ?? '.';
+            await mkdir(dir, { recursive: true });
+            for (const f of files) await writeFile(join(dir, f.name), f.content);
+            console.log(`Wrote ${files.length} files to ${dir}`);
+            return;
+          }
           if (opts.format === 'xlsx') {
             await writeFile(opts.out!, await imports.exportValuesXlsx(store, SYSTEM_CONTEXT, q));
             console.log(`Wrote ${opts.out}`);

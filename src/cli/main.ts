@@ -9,6 +9,10 @@ import { ConfigError } from '../config.js';
 import { MigrationError } from '../store/migrate.js';
 import { registerCommands, registerDataAndUserCommands } from './commands.js';
 import { registerCalcCommands } from './calc.js';
+import { registerTaskCommands } from './task-commands.js';
+import { registerBackupCommands } from './backup-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerAppraisalCommands } from './appraisal-commands.js';
 import { UsageError } from './errors.js';
 
 const program = new Command('gongfu')
@@ -27,6 +31,10 @@ const program = new Command('gongfu')
 registerCommands(program);
 registerDataAndUserCommands(program);
 registerCalcCommands(program);
+registerReportCommand(program);
+registerTaskCommands(program);
+registerBackupCommands(program);
+registerAppraisalCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,28 +1,10 @@
 /** `gongfu report`: the assessment report of a year (HTML to print, or XLSX), or one county's scorecard. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../config.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import { assessmentReport, REPORT_FORMATS, type ReportFormat } from '../services/reports.js';
-import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
 import { UsageError } from './errors.js';
-
-async function withStore<T>(cmd: Command, work: (store: Store) => Promise<T>): Promise<T> {
-  const g = cmd.optsWithGlobals<{ data?: string; databaseUrl?: string }>();
-  const config = readConfig({
-    ...process.env,
-    ...(g.data !== undefined && { GONGFU_DATA: g.data }),
-    ...(g.databaseUrl !== undefined && { DATABASE_URL: g.databaseUrl }),
-  });
-  const store = await openStore(storeOptionsFrom(config));
-  try {
-    await migrate(store.db);
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withCommandStore as withStore } from './store.js';
 
 export function registerReportCommand(program: Command): void {
   program

@@ -1,29 +1,10 @@
 /** `gongfu tasks export --xlsx FILE` and `gongfu problems list [--overdue] | escalate`. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readConfig } from '../config.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import * as problems from '../services/problems.js';
 import * as tasks from '../services/tasks.js';
-import { openStore, storeOptionsFrom, type Store } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
-
-/** Opens the configured store (global --data / --database-url), migrates, runs `work`, closes. */
-async function withStore<T>(cmd: Command, work: (store: Store) => Promise<T>): Promise<T> {
-  const g = cmd.optsWithGlobals<{ data?: string; databaseUrl?: string }>();
-  const config = readConfig({
-    ...process.env,
-    ...(g.data !== undefined && { GONGFU_DATA: g.data }),
-    ...(g.databaseUrl !== undefined && { DATABASE_URL: g.databaseUrl }),
-  });
-  const store = await openStore(storeOptionsFrom(config));
-  try {
-    await migrate(store.db);
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+import { withCommandStore as withStore } from './store.js';
 
 export function registerTaskCommands(program: Command): void {
   const t = program.command('tasks').description('task lists: key tasks, breakthrough measures, reform requests');
@@ -40,16 +21,32 @@ export function registerTaskCommands(program: Command): void {
 
   const p = program.command('problems').description('problems (督办事项) and the closed loop');
   p.command('list')
-    .description('problems not closed (or all), with status, unit, deadline and overdue days')
+    .description('problems not closed (or all), newest first, with status, unit, deadline and overdue days')
     .option('--overdue', 'only those past their deadline')
     .option('--all', 'closed ones too')
+    .option('--limit <n>', 'at most this many (default: all)', (v) => {
+      if (!/^\d+$/.test(v)) throw new Error(`--limit: "${v}" is not a whole number`);
+      return Number(v);
+    })
     .option('--json', 'JSON instead of a table')
-    .action(async (opts: { overdue?: boolean; all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { overdue?: boolean; all?: boolean; limit?: number; json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const list = await problems.listProblems(store, SYSTEM_CONTEXT, {
+        const query: problems.ProblemQuery = {
           ...(!opts.all && { status: ['open', 'assigned', 'rectifying', 'awaiting_verification'] }),
           ...(opts.overdue && { overdue: true }),
-        });
+        };
+        // The whole list, a page of up to 500 at a time; or the first --limit of them.
+        const total = await problems.countProblems(store, SYSTEM_CONTEXT, query);
+        const list: problems.ProblemView[] = [];
+        for (let offset: number | null = 0; offset !== null && list.length < (opts.limit ?? total);) {
+          const page = await problems.pageProblems(store, SYSTEM_CONTEXT, {
+            ...query,
+            offset,
+            limit: Math.min(problems.MAX_PAGE_SIZE, (opts.limit ?? total) - list.length),
+          });
+          list.push(...page.items);
+          offset = page.nextOffset;
+        }
         if (opts.json) {
           console.log(JSON.stringify(list, null, 2));
           return;
@@ -67,6 +64,8 @@ export function registerTaskCommands(program: Command): void {
               x.title,
             ].join('  '),
           );
+        if (list.length < total)
+          console.log(`…… 共${total}个，显示前${list.length}个 / ${list.length} of ${total} shown`);
       });
     });
   p.command('escalate')

@@ -28,6 +28,16 @@ export const ACTIONS = [
   'problem.assign',
   'problem.rectify',
   'problem.verify',
+  /** Appraisal (考核): record bonus and deduction events, import satisfaction surveys, score a period. */
+  'appraisal.edit',
+  /** Appraisal: approve or reject recorded events, freeze and publish a scored period. */
+  'appraisal.approve',
+  /**
+   * Target adjustment (动态调整): approve or reject a proposed change of a plan target, lift one in force.
+   * Analysts propose (plan.edit); a leader of the plan decides: a target is a commitment of the
+   * government, so changing it is a leadership decision, taken by someone other than the proposer.
+   */
+  'target.approve',
   'user.manage',
   'audit.read',
 ] as const;
@@ -37,8 +47,17 @@ const READ: Action[] = ['value.read', 'report.read', 'task.read', 'problem.read'
 
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   admin: ACTIONS,
-  analyst: [...READ, 'plan.edit', 'value.publish', 'microdata.import', 'evaluation.run', 'task.edit', 'problem.raise'],
-  leader: READ,
+  analyst: [
+    ...READ,
+    'plan.edit',
+    'value.publish',
+    'microdata.import',
+    'evaluation.run',
+    'task.edit',
+    'problem.raise',
+    'appraisal.edit',
+  ],
+  leader: [...READ, 'appraisal.approve', 'target.approve'],
   reporter: [...READ, 'value.write', 'value.submit'],
   approver: [...READ, 'value.approve', 'value.unlock'],
   supervisor: [...READ, 'problem.raise', 'problem.assign', 'problem.verify'],

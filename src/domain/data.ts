@@ -55,6 +55,7 @@ export const ISSUE_CODES = [
   'level_not_applicable',
   'computed_indicator',
   'duplicate_row',
+  'period_not_started',
   // the file
   'bad_header',
   'bad_file',
@@ -65,6 +66,7 @@ export const ISSUE_CODES = [
   // plausibility (warnings a reporter confirms with a comment)
   'jump',
   'sibling_outlier',
+  'period_not_ended',
   'confirmation_needs_comment',
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
@@ -143,13 +145,28 @@ export const messages = {
     en: 'this period is approved and locked; an approver must unlock it first',
   }),
   notInScope: (unit: string) => ({ zh: `无权填报单位${unit}的数据`, en: `you may not report for ${unit}` }),
-  jump: (v: number, previous: number, change: number) => ({
-    zh: `与上期（${fmt(previous)}）相比变化${fmt(Math.round(change * 1000) / 10)}%，请核实并填写说明`,
-    en: `changes ${fmt(Math.round(change * 1000) / 10)}% from the previous period (${fmt(previous)}); check it and explain in a comment`,
-  }),
+  jump: (v: number, previous: number, change: number) =>
+    Number.isFinite(change)
+      ? {
+          zh: `与上期（${fmt(previous)}）相比变化${fmt(Math.round(change * 1000) / 10)}%，请核实并填写说明`,
+          en: `changes ${fmt(Math.round(change * 1000) / 10)}% from the previous period (${fmt(previous)}); check it and explain in a comment`,
+        }
+      : {
+          // From zero a change has no percentage: say what it went from and to.
+          zh: `上期为${fmt(previous)}，本期为${fmt(v)}，请核实并填写说明`,
+          en: `was ${fmt(previous)} in the previous period and is ${fmt(v)} now; check it and explain in a comment`,
+        },
   siblingOutlier: (z: number) => ({
     zh: `与同级单位相比明显异常（稳健Z值${fmt(Math.round(z * 10) / 10)}），请核实并填写说明`,
     en: `stands out among sibling units (robust z ${fmt(Math.round(z * 10) / 10)}); check it and explain in a comment`,
+  }),
+  periodNotStarted: (period: string) => ({
+    zh: `报告期${period}尚未开始，不能填报`,
+    en: `the period ${period} has not begun: there is nothing to report yet`,
+  }),
+  periodNotEnded: (period: string) => ({
+    zh: `报告期${period}尚未结束，该数据为预估值，请核实并填写说明`,
+    en: `the period ${period} has not ended: the value is an estimate; check it and explain in a comment`,
   }),
   confirmationNeedsComment: () => ({ zh: '确认异常值时须填写说明', en: 'confirming an outlier needs a comment' }),
 

@@ -15,13 +15,21 @@ import type { Store } from '../store/db.js';
 import { registerAuth } from './auth.js';
 import { registerErrorHandler } from './errors.js';
 import type { RouteDeps } from './route.js';
+import { appraisalRoutes } from './routes/appraisal.js';
 import { authRoutes } from './routes/auth.js';
 import { dataRoutes } from './routes/data.js';
 import { fileRoutes } from './routes/files.js';
 import { evaluationRoutes } from './routes/evaluation.js';
+import { problemRoutes } from './routes/problems.js';
+import { taskRoutes } from './routes/tasks.js';
 import { orgUnitRoutes } from './routes/org-units.js';
 import { planRoutes } from './routes/plan.js';
+import { reportRoutes } from './routes/reports.js';
+import { publicRoutes } from './routes/public.js';
 import { userRoutes } from './routes/users.js';
+import { overviewRoutes } from './routes/overview.js';
+import { targetAdjustmentRoutes } from './routes/target-adjustments.js';
+import { registerWeb } from './web.js';
 import * as s from './schemas.js';
 import { routeSchema } from './route.js';
 
@@ -31,6 +39,8 @@ export interface AppOptions {
   planId?: string;
   auth?: AuthSettings;
   logger?: FastifyServerOptions['logger'];
+  /** Serve the web app: true for web/dist, or a folder; default off (the API alone). */
+  web?: boolean | string;
 }
 
 /** JSON bodies above this are refused (files come through their own upload routes). */
@@ -76,6 +86,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           name: 'data',
           description: 'Data entry, files, the return workflow (submit, approve, return, unlock) and history',
         },
+        {
+          name: 'tasks',
+          description: 'Task lists (重点任务、突破性抓手、重大改革诉求): items, milestones, progress reports',
+        },
+        {
+          name: 'problems',
+          description: 'Problems (督办事项) and the closed loop: assign, rectify, verify, close; loop figures',
+        },
+        { name: 'inbox', description: 'The caller’s notifications' },
+        {
+          name: 'appraisal',
+          description:
+            'Appraisal (考核): scoring schemes, events, satisfaction surveys, frozen and versioned publication',
+        },
+        { name: 'public', description: 'Publication (analysts) and the public portal: published figures, no sign-in' },
         { name: 'system', description: 'Health' },
       ],
     },
@@ -99,5 +124,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   dataRoutes(app, deps);
   await fileRoutes(app, deps);
   evaluationRoutes(app, deps);
+  reportRoutes(app, deps);
+  publicRoutes(app, deps);
+  taskRoutes(app, deps);
+  problemRoutes(app, deps);
+  overviewRoutes(app, deps);
+  appraisalRoutes(app, deps);
+  targetAdjustmentRoutes(app, deps);
+  if (options.web) await registerWeb(app, typeof options.web === 'string' ? options.web : undefined);
   return app;
 }

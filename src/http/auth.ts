@@ -14,7 +14,8 @@ import {
   SESSION_COOKIE,
   type SessionInfo,
 } from '../services/auth.js';
-import type { RequestContext } from '../services/context.js';
+import { demoVisitorActor, type RequestContext } from '../services/context.js';
+import { demoVisitorRoot } from '../services/demo.js';
 import { AppError } from '../services/errors.js';
 import type { Store } from '../store/db.js';
 
@@ -23,6 +24,10 @@ declare module 'fastify' {
     ctx: RequestContext;
     /** The session cookie's token, when the caller signed in with a browser session. */
     sessionToken: string | undefined;
+  }
+  interface FastifyInstance {
+    /** The plan root an anonymous visitor may read as the demo visitor, or null (no demo data). */
+    demoVisitorRoot(): Promise<{ code: string; path: string } | null>;
   }
   interface FastifyContextConfig {
     /** Anyone may call this state-changing route (sign-in). */
@@ -33,7 +38,17 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** How long the answer to "does this server hold the demo?" is kept (it changes only with the data). */
+const DEMO_VISITOR_TTL_MS = 10_000;
+
 export function registerAuth(app: FastifyInstance, store: Store, settings: AuthSettings): void {
+  let visitor: { at: number; root: Promise<{ code: string; path: string } | null> } | undefined;
+  const demoVisitor = () => {
+    if (!visitor || Date.now() - visitor.at > DEMO_VISITOR_TTL_MS)
+      visitor = { at: Date.now(), root: demoVisitorRoot(store).catch(() => null) };
+    return visitor.root;
+  };
+  app.decorate('demoVisitorRoot', demoVisitor);
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.decorateRequest('sessionToken', undefined);
 
@@ -60,6 +75,13 @@ export function registerAuth(app: FastifyInstance, store: Store, settings: AuthS
       return;
     }
     if (write && !request.routeOptions.config.anonymousWrite) throw new AppError('UNAUTHENTICATED', 'sign in first');
+    // Nobody signed in, on a server with the demo: reads go as the demo visitor (read actions only).
+    // Not for /auth/* (there the visitor is nobody: /auth/me answers 401 and the UI offers sign-in), nor
+    // for the public portal (/public/*), which shows anonymous visitors exactly what the public sees.
+    if (!write && !/^\/api\/v1\/(auth|public)(\/|\?|$)/.test(request.url)) {
+      const root = await demoVisitor();
+      if (root) request.ctx = { actor: demoVisitorActor(root), address: request.ip };
+    }
   });
 }
 

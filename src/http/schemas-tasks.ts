@@ -1,6 +1,7 @@
 /** Schemas of the task-list and closed-loop routes (lists, items, reports, problems, inbox, loop figures). */
 import { z } from 'zod';
 import { CATEGORY_CODES, FOUND_BY, PROBLEM_STATUSES, TRANSITIONS } from '../domain/problem-workflow.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../services/problems.js';
 import { TASK_LISTS } from '../domain/plan.js';
 import { PRIORITIES, TASK_ITEM_STATUSES } from '../store/tasks.js';
 
@@ -181,7 +182,6 @@ export const problem = z.looseObject({
   assignee: z.number().int().nullable(),
   deadline: z.string().nullable(),
   reopened: z.number().int().describe('Times verification failed'),
-  evidence: z.unknown(),
   redRuns: z.number().int().nullable(),
   lastRunId: z.number().int().nullable(),
   recoveredAt: z.string().nullable().describe('Automatic alerts: when the indicator was back on track'),
@@ -195,8 +195,17 @@ export const problem = z.looseObject({
   closedAt: z.string().nullable(),
   allowedTransitions: z.array(z.enum(TRANSITIONS)).describe('What the caller may do to it now'),
 });
-export const problemDetail = problem.extend({ history: z.array(problemEvent) });
-export const problemList = z.object({ items: z.array(problem), total: z.number().int() });
+export const problemDetail = problem.extend({
+  evidence: z.unknown().describe('Automatic alerts: the value, target and projection of the latest run'),
+  history: z.array(problemEvent),
+});
+export const problemList = z.object({
+  items: z.array(problem).describe('One page, without the evidence (GET /problems/{id} has it)'),
+  total: z.number().int().describe('How many problems match in all'),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  nextOffset: z.number().int().nullable().describe('The offset of the next page; null on the last'),
+});
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
   .transform((v) => v === true || v === 'true' || v === '1');
@@ -211,6 +220,18 @@ export const problemQuery = z.object({
   category: z.enum(CATEGORY_CODES).optional(),
   foundBy: z.enum(FOUND_BY).optional(),
   indicator: z.string().optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Problems per page (at most ${MAX_PAGE_SIZE}; 0: only the total)`),
+  offset: z.coerce.number().int().min(0).default(0),
+  order: z
+    .enum(['newest', 'urgent'])
+    .default('newest')
+    .describe('newest: latest raised first; urgent: overdue first, the longest overdue first, then the oldest'),
 });
 export const raiseBody = z.object({
   title: z.string().min(1).max(500),

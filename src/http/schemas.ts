@@ -288,6 +288,34 @@ export const returnBody = z.object({
     .optional(),
 });
 
+export const returnListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .describe("Comma-separated statuses, e.g. submitted (an approver's queue) or draft,returned"),
+  within: z.string().optional().describe('Returns of units in the subtree of this code'),
+  limit: z.coerce.number().int().min(1).max(10000).default(1000),
+});
+export const returnList = z.object({
+  items: z.array(
+    z.object({
+      orgUnit: z.string(),
+      unitName: z.string(),
+      unitLevel: z.string(),
+      period: z.string(),
+      status: z.enum(VALUE_STATUSES),
+      locked: z.boolean(),
+      updatedAt: z.string(),
+      values: z.number().int().describe('Values in the return'),
+      lastEvent: z
+        .object({ action: z.string(), reason: z.string().nullable(), by: z.string().nullable(), at: z.string() })
+        .nullable(),
+      mayApprove: z.boolean().describe('The asker may approve or return it'),
+    }),
+  ),
+  total: z.number().int(),
+});
+
 export const overdueQuery = z.object({
   orgUnit: z.string(),
   asOf: z.string().optional().describe('ISO date-time; default now'),

@@ -44,7 +44,17 @@ export function parsePlan(text: string): PlanReadResult {
       }),
     };
   }
-  const raw: unknown = doc.toJS();
+  // Aliases are resolved here, not while parsing: an alias to a missing anchor throws (ReferenceError).
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    const message = (error as Error).message;
+    const alias = /: (\S+)$/.exec(message)?.[1];
+    const at = alias ? text.indexOf(`*${alias}`) : -1;
+    const pos = at >= 0 ? lines.linePos(at) : { line: 1, col: 1 };
+    return { ok: false, problems: [{ path: '(yaml)', line: pos.line, column: pos.col, message }] };
+  }
   // Field problems and cross-reference problems together, so one run shows everything to fix.
   const parsed = planBase.safeParse(raw);
   const issues = [

@@ -639,6 +639,22 @@ export class ValueTableReader {
     const commentColumn = shape.shape === 'long' ? shape.columns.comment : shape.keys.comment;
     const comment = commentColumn === undefined ? '' : cellString(f[commentColumn]);
 
+    // A NUL character: the file is binary or UTF-16, and no database text can hold it.
+    const nul = f.findIndex((x) => typeof x === 'string' && x.includes('\u0000'));
+    if (nul >= 0) {
+      out.push(
+        this.issue(
+          'bad_file',
+          {
+            zh: '单元格含有空字符（\\0），文件可能不是文本文件或为UTF-16编码，请另存为UTF-8 CSV',
+            en: 'the cell holds a NUL character (\\0): the file is not text or is UTF-16; save it as UTF-8 CSV',
+          },
+          this.where(record.line, nul),
+        ),
+      );
+      return;
+    }
+
     // A cell with content under a column without a header (beyond the header, or an empty header cell).
     for (let i = 0; i < f.length; i++)
       if ((i >= this.header.length || this.header[i] === '') && cellString(f[i]) !== '') {

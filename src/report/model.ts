@@ -71,6 +71,34 @@ export interface LoopSection {
   byCounty: (LoopFigures & { name: string })[];
 }
 
+/** The county appraisal (考核) of the report year's last quarter: published, or the latest scored (not published). */
+export interface AppraisalSection {
+  period: string;
+  version: number;
+  published: boolean;
+  frozen: boolean;
+  correctedFrom: number | null;
+  reason: string | null;
+  /** Some inputs are synthetic demo data (示例数据). */
+  synthetic: boolean;
+  scheme: string;
+  components: { code: string; title: string; weight: number }[];
+  rows: {
+    code: string;
+    name: string;
+    rank: number;
+    rankChange: number | null;
+    total: number;
+    se: number;
+    /** Points per component code; null when the component had no data. */
+    points: Record<string, number | null>;
+    bonuses: number;
+    deductions: number;
+    /** '=' tied with a neighbour, '≈' within the uncertainty of one, '' a clear difference. */
+    mark: string;
+  }[];
+}
+
 export interface ReportModel {
   language: ReportLanguage;
   planId: string;
@@ -91,6 +119,8 @@ export interface ReportModel {
   /** Null: the loop has no data yet (or the reader may not see it). */
   loop: LoopSection | null;
   statusCounts: Record<string, number>;
+  /** Null: no county appraisal of the year's last quarter (or not the whole plan's report). */
+  appraisal: AppraisalSection | null;
 }
 
 export interface ReportInput {
@@ -102,6 +132,7 @@ export interface ReportInput {
   synthetic: boolean;
   only?: string | undefined;
   loop?: LoopSection | null | undefined;
+  appraisal?: AppraisalSection | null | undefined;
   now?: Date;
 }
 
@@ -284,6 +315,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     offTrack,
     loop: input.loop ?? null,
     statusCounts,
+    appraisal: input.appraisal ?? null,
   };
 }
 

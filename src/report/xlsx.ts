@@ -14,6 +14,7 @@ export const SHEETS = {
     scorecards: '县（市、区）评估卡',
     offTrack: '未达预期',
     loop: '交办整改',
+    appraisal: '考核',
     about: '说明',
   },
   en: {
@@ -22,6 +23,7 @@ export const SHEETS = {
     scorecards: 'Scorecards',
     offTrack: 'Off track',
     loop: 'Loop',
+    appraisal: 'Appraisal',
     about: 'About',
   },
 } as const;
@@ -178,5 +180,54 @@ export async function renderReportXlsx(model: ReportModel): Promise<Buffer> {
     );
     if (loopRows.length === 0) ws.getCell('A2').value = l.noLoop;
   }
+  if (!model.only) appraisalSheet(wb, model, s.appraisal);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The county appraisal (考核): rank, the significance mark, every component's points, bonuses, deductions. */
+function appraisalSheet(wb: ExcelJS.Workbook, model: ReportModel, name: string): void {
+  const zh = model.language === 'zh';
+  const a = model.appraisal;
+  const state = !a
+    ? ''
+    : `${a.period} ${zh ? `第${a.version}版` : `v${a.version}`} ${
+        a.published ? (zh ? '已发布' : 'published') : zh ? '未发布（草稿或已冻结）' : 'NOT published (draft or frozen)'
+      }${a.correctedFrom !== null ? (zh ? `；更正原因：${a.reason ?? ''}` : `; correction: ${a.reason ?? ''}`) : ''}${
+        a.synthetic ? (zh ? '；含示例数据' : '; includes synthetic demo data') : ''
+      }`;
+  const ws = table(
+    wb,
+    name,
+    [
+      { header: zh ? '名次' : 'Rank', key: 'rank', width: 7, numFmt: '0' },
+      { header: zh ? '差异' : 'Diff.', key: 'mark', width: 6 },
+      { header: zh ? '名次变化' : 'Change', key: 'rankChange', width: 9, numFmt: '+0;-0;0' },
+      { header: zh ? '单位' : 'Unit', key: 'name', width: 14 },
+      { header: 'code', key: 'code', width: 10 },
+      { header: zh ? '总分' : 'Total', key: 'total', width: 9, numFmt: '0.00' },
+      { header: zh ? '标准误' : 'SE', key: 'se', width: 8, numFmt: '0.00' },
+      ...(a?.components ?? []).map((c) => ({
+        header: `${c.title} (${c.weight})`,
+        key: `c_${c.code}`,
+        width: 14,
+        numFmt: '0.00',
+      })),
+      { header: zh ? '加分' : 'Bonuses', key: 'bonuses', width: 8, numFmt: '0.00' },
+      { header: zh ? '扣分' : 'Deductions', key: 'deductions', width: 9, numFmt: '0.00' },
+      { header: zh ? '考核期与状态' : 'Period and state', key: 'state', width: 36 },
+    ],
+    (a?.rows ?? []).map((r) => ({
+      ...r,
+      ...Object.fromEntries(Object.entries(r.points).map(([k, v]) => [`c_${k}`, v])),
+      state,
+    })),
+  );
+  if (!a)
+    ws.getCell('A2').value = zh
+      ? '本年第四季度尚无县（市、区）考核结果'
+      : 'No county appraisal of the fourth quarter yet';
+  else
+    ws.addRow([]).getCell(1).value = zh
+      ? `≈：与相邻名次之差在输入的不确定性之内，名次差异不显著；=：并列。方案：${a.scheme}`
+      : `≈: within the uncertainty of a neighbour (not a clear difference); =: tied. Scheme: ${a.scheme}`;
 }

@@ -86,7 +86,8 @@ export async function alertsAfterRun(store: Store, ctx: RequestContext, runId: n
       .map((u) => u.code),
   );
   const cells = (await findCells(store.db, runId, {})).filter((c) => inDepth.has(c.orgUnit));
-  const previous = (await runIds(store.db, planId, 1000)).filter((id) => id < runId).slice(0, redRuns - 1);
+  // Red runs in a row count runs against the targets in force only (not comparison runs on the original ones).
+  const previous = (await runIds(store.db, planId, 1000, 'adjusted')).filter((id) => id < runId).slice(0, redRuns - 1);
   const previousRed = await Promise.all(previous.map((id) => repo.cellKeysWithStatus(store.db, id, 'off_track')));
   const open = new Map(
     (await repo.openIndicatorProblems(store.db, planId)).map((p) => [`${p.indicator}|${p.org_unit}`, p]),

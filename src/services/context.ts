@@ -79,3 +79,27 @@ export async function audit(db: Kysely<Database>, ctx: RequestContext, e: AuditE
     outcome: e.outcome ?? 'ok',
   });
 }
+
+/**
+ * The demo visitor: on a server filled with demo data, an anonymous browser may READ what a leader of
+ * the whole plan reads (values, reports, tasks, problems) and nothing else, so that opening the
+ * address shows the overview. It is an actor limited to read actions like an API token (`via: 'token'`
+ * with those scopes), so every write use case refuses it; the sign-in page is a click away.
+ */
+export const DEMO_VISITOR_ACTIONS: readonly Action[] = ['value.read', 'report.read', 'task.read', 'problem.read'];
+export const DEMO_VISITOR_USERNAME = 'demo-visitor';
+
+export function demoVisitorActor(root: { code: string; path: string }): Actor {
+  return {
+    kind: 'user',
+    userId: 0,
+    username: DEMO_VISITOR_USERNAME,
+    grants: [{ role: 'leader', unit: root.code, unitPath: root.path }],
+    via: 'token',
+    tokenScopes: DEMO_VISITOR_ACTIONS,
+  };
+}
+
+export function isDemoVisitor(ctx: RequestContext): boolean {
+  return ctx.actor.kind === 'user' && ctx.actor.userId === 0 && ctx.actor.username === DEMO_VISITOR_USERNAME;
+}

@@ -9,8 +9,14 @@ import { messages } from '../domain/data.js';
 import type { Indicator, Plan } from '../domain/plan.js';
 import { can, scopesOf } from '../domain/access.js';
 import {
+  comparePeriods,
   formatPeriod,
+  latestCompletePeriod,
   makePeriod,
+  MIN_YEAR,
+  parsePeriod,
+  samePeriod,
+  periodContaining,
   PERIODS_PER_YEAR,
   periodRange,
   previousPeriod as previous,
@@ -86,7 +92,11 @@ async function loadUnits(store: Store, codes: Iterable<string>): Promise<Map<str
 }
 
 const key = (indicator: string, orgUnit: string, period: string) => `${indicator}|${orgUnit}|${period}`;
-const previousPeriod = (id: string) => formatPeriod(previous(id));
+/** The period before `id`; for the first period there is (the start of MIN_YEAR), '' — which no value has. */
+const previousPeriod = (id: string) => {
+  const p = parsePeriod(id);
+  return samePeriod(p, makePeriod(p.type, MIN_YEAR)) ? '' : formatPeriod(previous(p));
+};
 
 /** A period id from user input, or INVALID_INPUT saying what is wrong with it. */
 function checkedPeriod(text: string): { id: string; type: 'year' | 'quarter' | 'month' } {
@@ -96,14 +106,16 @@ function checkedPeriod(text: string): { id: string; type: 'year' | 'quarter' | '
 }
 
 /**
- * Outlier warnings for checked values: a jump from the unit's previous period, and a robust z-score
- * among the siblings' values of the same period (stored values, overridden by the batch's own).
- * Three queries whatever the batch size: previous values, the siblings, and the siblings' values.
+ * Warnings a reporter confirms with a comment, for checked values: a value for a period that has not
+ * ended (an estimate), a jump from the unit's previous period, and a robust z-score among the
+ * siblings' values of the same period (stored values, overridden by the batch's own). Three queries
+ * whatever the batch size: previous values, the siblings, and the siblings' values.
  */
-async function outlierWarnings(
+async function plausibilityWarnings(
   store: Store,
   checked: CheckedValue[],
   settings: OutlierSettings,
+  now: Date,
 ): Promise<Map<string, Issue[]>> {
   const out = new Map<string, Issue[]>();
   const withValue = checked.filter((c) => c.input.value !== null);
@@ -148,6 +160,8 @@ async function outlierWarnings(
   for (const c of withValue) {
     const x = c.input.value as number;
     const where = { indicator: c.indicator.code, orgUnit: c.unit.code, period: c.period };
+    if (comparePeriods(c.period, latestCompletePeriod(c.periodType, now)) > 0)
+      add(c, { code: 'period_not_ended', severity: 'warning', message: messages.periodNotEnded(c.period), ...where });
     const prev = known.get(key(c.indicator.code, c.unit.code, previousPeriod(c.period)));
     if (prev !== undefined && prev !== null) {
       const change = relativeChange(x, prev);
@@ -182,6 +196,8 @@ export interface SaveOptions {
   locations?: readonly (Location | undefined)[];
   /** Problems found before (reading the file): they count like the checks' own. */
   priorIssues?: readonly Issue[];
+  /** The instant that decides which periods have started and ended (default: now, local calendar). */
+  now?: Date;
 }
 
 /**
@@ -196,6 +212,7 @@ export async function saveValues(
   options: SaveOptions = {},
 ): Promise<SaveResult> {
   requireSignedIn(ctx);
+  const now = options.now ?? new Date();
   const plan = await getPlan(store, options.planId ?? (await currentPlanId(store)));
   const units = await loadUnits(
     store,
@@ -227,6 +244,19 @@ export async function saveValues(
       return;
     }
     seen.set(k, i);
+    // A period that has not begun has nothing to report yet (a typo such as 2062 for 2026).
+    if (comparePeriods(r.value.period, periodContaining(r.value.periodType, now)) > 0) {
+      errors.push({
+        code: 'period_not_started',
+        severity: 'error',
+        message: messages.periodNotStarted(r.value.period),
+        ...where,
+        indicator: input.indicator,
+        orgUnit: input.orgUnit,
+        period: input.period,
+      });
+      return;
+    }
     if (!can(ctx.actor, 'value.write', r.value.unit.path)) {
       errors.push({
         code: 'not_in_scope',
@@ -272,7 +302,7 @@ export async function saveValues(
     const code = options.change === 'import' ? 'INVALID_FILE' : 'INVALID_INPUT';
     throw new AppError(code, `${errors.length} value(s) cannot be saved; nothing was saved`, errors);
   }
-  const warnings = await outlierWarnings(store, open, (options.settings ?? DEFAULTS).outliers);
+  const warnings = await plausibilityWarnings(store, open, (options.settings ?? DEFAULTS).outliers, now);
   const rows: values.ValueWrite[] = open.map((c) => ({
     indicator: c.indicator.code,
     orgUnit: c.unit.code,
@@ -404,7 +434,7 @@ export async function entryForm(
         periodType: period.type,
       });
   }
-  const warnings = await outlierWarnings(store, checked, DEFAULTS.outliers);
+  const warnings = await plausibilityWarnings(store, checked, DEFAULTS.outliers, new Date());
   return {
     orgUnit: { code: unit.code, name: unit.name, level: unit.level },
     period: period.id,
@@ -572,6 +602,37 @@ export async function returnState(store: Store, ctx: RequestContext, orgUnit: st
     locked: state?.locked ?? false,
     events: await values.returnEvents(store.db, orgUnit, period),
   };
+}
+
+/** A return in a queue, with whether the asker may approve (or return) it. */
+export interface ReturnListItem extends Omit<values.ReturnSummary, 'unitPath'> {
+  mayApprove: boolean;
+}
+
+/**
+ * Returns the actor may read (their value.read scopes), optionally of some statuses and within a
+ * subtree: `status=submitted` is an approver's queue, the longest waiting first.
+ */
+export async function listReturns(
+  store: Store,
+  ctx: RequestContext,
+  q: { statuses?: readonly ValueStatus[] | undefined; within?: string | undefined; limit?: number | undefined },
+): Promise<ReturnListItem[]> {
+  requireSignedIn(ctx);
+  let withinPaths = scopesOf(ctx.actor, 'value.read');
+  if (q.within) {
+    const root = await getOrgUnit(store.db, q.within);
+    if (!root) return [];
+    withinPaths = withinPaths.flatMap((s) =>
+      root.path.startsWith(s) ? [root.path] : s.startsWith(root.path) ? [s] : [],
+    );
+  }
+  const found = await values.listReturns(store.db, {
+    withinPaths,
+    ...(q.statuses && { statuses: q.statuses }),
+    limit: q.limit ?? 1000,
+  });
+  return found.map(({ unitPath, ...r }) => ({ ...r, mayApprove: can(ctx.actor, 'value.approve', unitPath) }));
 }
 
 // Reading

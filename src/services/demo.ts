@@ -12,13 +12,16 @@ import { countyYearIncomes, generateMicrodata } from '../demo/microdata.js';
 import { parseStatisticsCsv } from '../demo/real-figures.js';
 import type { Store } from '../store/db.js';
 import { upsertHouseholds } from '../store/households.js';
-import { listOrgUnits } from '../store/org-units.js';
+import { getOrgUnit, listOrgUnits } from '../store/org-units.js';
 import { countValues } from '../store/values.js';
 import { audit, SYSTEM_CONTEXT } from './context.js';
 import { saveValues } from './data.js';
 import { AppError } from './errors.js';
-import { getPlan } from './plans.js';
+import { decideEvent, loadDemoSurvey, publishPeriod, recordEvent, scorePeriod } from './appraisal.js';
+import { currentPlanId, getPlan } from './plans.js';
 import { addUser } from './users.js';
+import { publishDemo } from './publication.js';
+import { assignDemoLeads } from './tasks.js';
 
 export interface DemoLoadResult {
   values: number;
@@ -61,6 +64,34 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role;
   },
 ];
 
+/**
+ * For tests only: GONGFU_DEMO_PASSWORD, when set, is every demo account's password instead of a
+ * random one (the browser tests sign in with it). Never set it on a server others can reach.
+ */
+export function demoPassword(): string | undefined {
+  const p = process.env.GONGFU_DEMO_PASSWORD;
+  return p ? p : undefined;
+}
+
+/**
+ * The plan root an anonymous visitor may read as the demo visitor, or null: only on a server that
+ * holds the demo (its demo accounts exist) and only if GONGFU_DEMO_VISITOR is not '0'.
+ */
+export async function demoVisitorRoot(store: Store): Promise<{ code: string; path: string } | null> {
+  if (process.env.GONGFU_DEMO_VISITOR === '0') return null;
+  const demoUser = await store.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('demo', '=', true)
+    .limit(1)
+    .executeTakeFirst();
+  if (!demoUser) return null;
+  const plan = await getPlan(store, await currentPlanId(store)).catch(() => undefined);
+  if (!plan) return null;
+  const root = await getOrgUnit(store.db, plan.rootOrgUnit);
+  return root ? { code: root.code, path: root.path } : null;
+}
+
 /** Loads the demo into an empty database (refuses one that holds values already). */
 export async function loadDemo(
   store: Store,
@@ -99,6 +130,10 @@ export async function loadDemo(
       after: { records: households.length, synthetic: true },
     });
   });
+  // The plan file's demo lead units onto the task lists, marked demo.
+  await assignDemoLeads(store, plan);
+  // The public portal opens with the real figures published (up to the last complete year), marked demo.
+  await publishDemo(store, SYSTEM_CONTEXT, options.asOf);
   const accounts: DemoLoadResult['accounts'] = [];
   if (options.accounts !== false) {
     for (const a of DEMO_ACCOUNTS) {
@@ -108,6 +143,7 @@ export async function loadDemo(
         displayName: a.displayName,
         grants: [{ role: a.role, unit }],
         demo: true,
+        ...(demoPassword() !== undefined && { password: demoPassword() }),
       });
       accounts.push({ username: a.username, password: created.password, roles: `${a.role} on ${unit}` });
     }
@@ -120,4 +156,51 @@ export async function loadDemo(
     households: households.length,
     accounts,
   };
+}
+
+/**
+ * The demo's appraisal (考核): the two latest complete quarters that the evaluation covers (the
+ * indicator component needs the composite index of the quarter's year, which runs to the last
+ * complete year), each with the synthetic survey (示例数据) and two approved demo bonus events,
+ * scored and published, so that the appraisal page opens with a table, rank changes and a frozen
+ * version. Call after the first evaluation (scoring would otherwise run one of its own).
+ */
+export async function loadDemoAppraisal(
+  store: Store,
+  options: { planId: string; asOf: Date; evaluatedYear: number; respondentsPerCounty?: number },
+): Promise<{ periods: string[] }> {
+  const asOf = new Date(options.asOf.getTime() + 8 * 3600_000); // China time
+  const month = asOf.getUTCMonth(); // 0-based
+  let year = asOf.getUTCFullYear();
+  let quarter = Math.floor(month / 3); // the quarter before the current one, 0 = Q4 of the year before
+  if (quarter === 0) [year, quarter] = [year - 1, 4];
+  if (year > options.evaluatedYear) [year, quarter] = [options.evaluatedYear, 4];
+  const latest = `${year}Q${quarter}`;
+  const previous = quarter === 1 ? `${year - 1}Q4` : `${year}Q${quarter - 1}`;
+  const evidence = '示例数据：演示用事件，并非真实情况 / demo data: an example event, not a real one';
+  for (const period of [previous, latest]) {
+    await loadDemoSurvey(store, SYSTEM_CONTEXT, {
+      period,
+      planId: options.planId,
+      respondentsPerCounty: options.respondentsPerCounty ?? 80,
+    });
+    if (period === latest) {
+      const counties = (
+        await listOrgUnits(store.db, { within: (await getPlan(store, options.planId)).rootOrgUnit, level: 'county' })
+      )
+        .map((u) => u.code)
+        .sort();
+      const events = [
+        { orgUnit: counties[3]!, rule: 'national_pilot', quantity: 3 },
+        { orgUnit: counties[6]!, rule: 'provincial_award', quantity: 1 },
+      ].filter((e) => e.orgUnit);
+      for (const e of events) {
+        const recorded = await recordEvent(store, SYSTEM_CONTEXT, { ...e, period, evidence, planId: options.planId });
+        await decideEvent(store, SYSTEM_CONTEXT, recorded.id, { approve: true, note: '示例数据 / demo' });
+      }
+    }
+    await scorePeriod(store, SYSTEM_CONTEXT, { period, planId: options.planId });
+    await publishPeriod(store, SYSTEM_CONTEXT, { period, planId: options.planId });
+  }
+  return { periods: [previous, latest] };
 }

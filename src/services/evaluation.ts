@@ -32,6 +32,8 @@ import { audit, authorize, type RequestContext } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { currentPlanId, getPlan } from './plans.js';
 import { valueEvents, type ValueChange } from './data.js';
+import { alertsAfterRun } from './alerts.js';
+import { planForBasis, type TargetBasis } from './target-adjustments.js';
 
 /** Values that count: approved ones and those submitted for approval (drafts are work in progress). */
 export const EVALUATED_STATUSES: readonly ValueStatus[] = ['approved', 'submitted'];
@@ -41,15 +43,31 @@ export interface LoadedInput {
   valuesUsed: number;
   /** PostgreSQL's text of the latest change read (microseconds kept); null when no value was read. */
   dataAsOf: string | null;
+  /** The targets evaluated against, and the approved target adjustments applied (services/target-adjustments.ts). */
+  targetBasis: TargetBasis;
+  targetAdjustments: number[];
 }
 
 /** Everything an evaluation reads, from the database (current values, or as they stood at `dataAsOf`). */
 export async function loadEvaluationInput(
   store: Store,
   planId: string,
-  options: { dataAsOf?: string; asOfYear?: number; statuses?: readonly ValueStatus[] } = {},
+  options: {
+    dataAsOf?: string;
+    asOfYear?: number;
+    statuses?: readonly ValueStatus[];
+    /** Default 'adjusted': the plan with the target adjustments in force (or those named) applied. */
+    targets?: TargetBasis;
+    targetAdjustments?: readonly number[];
+  } = {},
 ): Promise<LoadedInput> {
-  const plan = await getPlan(store, planId);
+  const targetBasis = options.targets ?? 'adjusted';
+  const { plan, applied } = await planForBasis(
+    store.db,
+    await getPlan(store, planId),
+    targetBasis,
+    options.targetAdjustments,
+  );
   const root = await getOrgUnit(store.db, plan.rootOrgUnit);
   if (!root) throw notFound(`org unit ${plan.rootOrgUnit}`);
   // The tree down to the lowest level any indicator is reported or computed at (not 3,300 empty villages).
@@ -113,6 +131,8 @@ export async function loadEvaluationInput(
     },
     valuesUsed: used,
     dataAsOf: loaded.dataAsOf,
+    targetBasis,
+    targetAdjustments: applied,
   };
 }
 
@@ -150,6 +170,10 @@ export interface RunSummary {
   createdBy: string | null;
   /** Cells by status. */
   statuses: Record<string, number>;
+  /** Evaluated against the adjusted targets (the default) or the plan's original ones. */
+  targetBasis: TargetBasis;
+  /** The target adjustments applied (basis 'adjusted'). */
+  targetAdjustments: number[];
 }
 
 function who(ctx: RequestContext): string | null {
@@ -170,6 +194,8 @@ async function storeRun(
     durationMs: number;
     frozen: boolean;
     label: string | null;
+    targetBasis: TargetBasis;
+    targetAdjustments: number[];
   },
 ): Promise<number> {
   const years = Array.from(ev.years);
@@ -241,6 +267,8 @@ async function storeRun(
         cells: cells.length,
         frozen: meta.frozen,
         label: meta.label,
+        targetBasis: meta.targetBasis,
+        targetAdjustments: meta.targetAdjustments,
       },
     });
     return id;
@@ -251,7 +279,7 @@ async function storeRun(
 export async function runEvaluation(
   store: Store,
   ctx: RequestContext,
-  options: { asOfYear?: number; freeze?: boolean; label?: string; planId?: string } = {},
+  options: { asOfYear?: number; freeze?: boolean; label?: string; planId?: string; targets?: TargetBasis } = {},
 ): Promise<{ run: RunSummary; evaluation: Evaluation }> {
   const planId = options.planId ?? (await currentPlanId(store));
   const plan = await getPlan(store, planId);
@@ -259,6 +287,7 @@ export async function runEvaluation(
   const started = performance.now();
   const loaded = await loadEvaluationInput(store, planId, {
     ...(options.asOfYear !== undefined && { asOfYear: options.asOfYear }),
+    ...(options.targets && { targets: options.targets }),
   });
   const ev = evaluate(loaded.input);
   const durationMs = performance.now() - started;
@@ -269,7 +298,12 @@ export async function runEvaluation(
     durationMs,
     frozen: !!options.freeze,
     label: options.label ?? null,
+    targetBasis: loaded.targetBasis,
+    targetAdjustments: loaded.targetAdjustments,
   });
+  // Red indicators open (or update, never duplicate) problems; recovered ones say so. Only against the
+  // targets in force: a run against the original targets is for comparison and raises nothing.
+  if (loaded.targetBasis === 'adjusted') await alertsAfterRun(store, ctx, id);
   return { run: await getRun(store, id), evaluation: ev };
 }
 
@@ -284,6 +318,9 @@ export async function reproduceRun(
   const loaded = await loadEvaluationInput(store, run.planId, {
     dataAsOf: run.dataAsOf,
     ...(run.requestedYear !== null && { asOfYear: run.requestedYear }),
+    // The same targets: the basis, and exactly the adjustments the run applied (not those in force now).
+    targets: run.targetBasis,
+    targetAdjustments: run.targetAdjustments,
   });
   const ev = evaluate(loaded.input);
   return { run, fingerprint: ev.fingerprint, same: ev.fingerprint === run.fingerprint };
@@ -305,7 +342,8 @@ export async function viewRun(store: Store, ctx: RequestContext, id: number): Pr
 }
 
 export async function latestRunId(store: Store, planId?: string): Promise<number> {
-  const [id] = await runs.runIds(store.db, planId ?? (await currentPlanId(store)), 1);
+  // The latest run against the targets in force: a comparison run on the original targets is not 'latest'.
+  const [id] = await runs.runIds(store.db, planId ?? (await currentPlanId(store)), 1, 'adjusted');
   if (id === undefined)
     throw new AppError(
       'NOT_FOUND',

@@ -17,6 +17,17 @@ import {
   formatLongCsv,
   type ReadProgress,
 } from '../ingest/values-csv.js';
+import {
+  detectExchangeFormat,
+  emptyMapping,
+  MappingError,
+  parseMapping,
+  readExchange,
+  writeExchange,
+  type CodeMapping,
+  type ExchangeFile,
+  type ExchangeFormat,
+} from '../exchange/index.js';
 import type { Store } from '../store/db.js';
 import { requireSignedIn, type RequestContext } from './context.js';
 import { entryForm, listValues, saveValues, type ValueQuery } from './data.js';
@@ -37,7 +48,11 @@ export interface ImportResult {
   template?: TemplateMeta | undefined;
 }
 
-export type ImportSource = { kind: 'xlsx'; buffer: Uint8Array } | { kind: 'csv'; source: CsvSource };
+export type ImportSource =
+  | { kind: 'xlsx'; buffer: Uint8Array }
+  | { kind: 'csv'; source: CsvSource }
+  /** Open SDG data CSV, SDMX-CSV or a DHIS2 data value set (src/exchange/), with ids mapped to codes. */
+  | { kind: 'exchange'; format: ExchangeFormat; text: string; mapping?: CodeMapping; indicator?: string };
 
 /** Tells a file's kind from its name and first bytes (a zip signature for .xlsx). */
 export function sourceKind(fileName: string, head: Uint8Array): 'xlsx' | 'csv' {
@@ -102,6 +117,26 @@ export async function importValues(
         },
       });
     read.rows.forEach(take);
+    fileIssues.push(...read.issues);
+  } else if (input.kind === 'exchange') {
+    const read = readExchange(input.format, input.text, {
+      fileName,
+      mapping: input.mapping ?? emptyMapping(),
+      headlineUnit: plan.rootOrgUnit,
+      indicator: input.indicator,
+    });
+    for (const r of read.rows) {
+      inputs.push({
+        indicator: r.indicator,
+        orgUnit: r.orgUnit,
+        period: r.period,
+        value: r.value,
+        comment: r.comment,
+        ...(r.vintage && { vintage: r.vintage }),
+        ...(r.synthetic && { synthetic: true }),
+      });
+      locations.push(r.location);
+    }
     fileIssues.push(...read.issues);
   } else {
     for await (const event of readValuesCsv(input.source, {
@@ -235,4 +270,57 @@ export function rejectedCsv(issues: readonly Issue[]): string {
         .join(','),
     );
   return `\ufeff${lines.join('\n')}\n`;
+}
+
+/**
+ * The values the actor may read in an exchange format (Open SDG: one file per indicator; SDMX-CSV and
+ * DHIS2: one file). With a mapping, Gongfu codes are written as the other system's ids.
+ */
+export async function exportExchange(
+  store: Store,
+  ctx: RequestContext,
+  format: ExchangeFormat,
+  q: ValueQuery,
+  options: { mapping?: CodeMapping | undefined; language?: 'zh' | 'en' } = {},
+): Promise<ExchangeFile[]> {
+  const rows = await exportRows(store, ctx, q);
+  const plan = await getPlan(store, await currentPlanId(store));
+  return writeExchange(format, rows, { plan, mapping: options.mapping, language: options.language ?? 'zh' });
+}
+
+/** A mapping file (CSV or JSON) between another system's ids and Gongfu codes; INVALID_FILE saying what is wrong. */
+export function readMapping(text: string, fileName: string): CodeMapping {
+  try {
+    return parseMapping(text, fileName);
+  } catch (e) {
+    if (e instanceof MappingError) throw new AppError('INVALID_FILE', e.message);
+    throw e;
+  }
+}
+
+/**
+ * What to import from a file: an exchange format when asked for one (or when the file shows one:
+ * a DHIS2 JSON set, SDMX-CSV, an Open SDG data file), else Gongfu's own CSV or Excel.
+ */
+export function importSourceFor(
+  fileName: string,
+  buffer: Uint8Array,
+  options: {
+    format?: ExchangeFormat | undefined;
+    mapping?: CodeMapping | undefined;
+    indicator?: string | undefined;
+  } = {},
+): ImportSource {
+  const head = Buffer.from(buffer.subarray(0, 4096)).toString('utf8');
+  const format = options.format ?? detectExchangeFormat(fileName, head);
+  if (format)
+    return {
+      kind: 'exchange',
+      format,
+      text: Buffer.from(buffer).toString('utf8'),
+      ...(options.mapping && { mapping: options.mapping }),
+      ...(options.indicator && { indicator: options.indicator }),
+    };
+  const kind = sourceKind(fileName, buffer.subarray(0, 4));
+  return kind === 'xlsx' ? { kind, buffer } : { kind, source: buffer };
 }

@@ -12,6 +12,7 @@ import { getOrgUnit, upsertOrgUnits } from '../store/org-units.js';
 import * as plans from '../store/plans.js';
 import { AppError, notFound } from './errors.js';
 import { audit, authorize, SYSTEM_CONTEXT, type RequestContext } from './context.js';
+import { syncPlanItems } from './tasks.js';
 
 export { summarizePlan };
 
@@ -90,6 +91,8 @@ export async function importPlan(
   await store.db.transaction().execute(async (trx) => {
     if (orgUnits.length > 0) await upsertOrgUnits(trx, orgUnits);
     await plans.savePlan(trx, plan, { file: resolve(file), sha256 });
+    // Every task of the plan on its list (key, breakthrough, reform), once.
+    await syncPlanItems(trx, plan);
     await audit(trx, ctx, {
       action: 'plan.import',
       targetType: 'plan',

@@ -111,7 +111,6 @@ export interface ProblemView {
   assignee: number | null;
   deadline: string | null;
   reopened: number;
-  evidence: unknown;
   redRuns: number | null;
   lastRunId: number | null;
   recoveredAt: string | null;
@@ -129,7 +128,13 @@ export interface ProblemView {
   allowedTransitions: Transition[];
 }
 
-function mayOn(ctx: RequestContext, row: ProblemRow) {
+/** A problem with its evidence (automatic alerts: value, target, projection) and its whole history. */
+export interface ProblemDetail extends ProblemView {
+  evidence: unknown;
+  history: ProblemEventView[];
+}
+
+function mayOn(ctx: RequestContext, row: repo.ProblemListRow) {
   return (action: Action, on: ActingOn): boolean => {
     if (on === 'scope') return can(ctx.actor, action, row.unit_path);
     // Rectifying needs an assigned unit; the deadline is set at assignment.
@@ -137,7 +142,13 @@ function mayOn(ctx: RequestContext, row: ProblemRow) {
   };
 }
 
-function toView(ctx: RequestContext, row: ProblemRow, now: Date, timing: LoopTiming, rootPath: string): ProblemView {
+function toView(
+  ctx: RequestContext,
+  row: repo.ProblemListRow,
+  now: Date,
+  timing: LoopTiming,
+  rootPath: string,
+): ProblemView {
   const state: DeadlineState = deadlineState(row, now, timing);
   const category = PROBLEM_CATEGORIES[row.category as keyof typeof PROBLEM_CATEGORIES] ?? PROBLEM_CATEGORIES.other;
   return {
@@ -165,7 +176,6 @@ function toView(ctx: RequestContext, row: ProblemRow, now: Date, timing: LoopTim
     assignee: row.assignee,
     deadline: row.deadline?.toISOString() ?? null,
     reopened: row.reopened,
-    evidence: row.evidence,
     redRuns: row.red_runs,
     lastRunId: row.last_run_id,
     recoveredAt: row.recovered_at?.toISOString() ?? null,
@@ -205,53 +215,122 @@ export interface ProblemQuery {
   now?: Date | undefined;
 }
 
-/** Problems the caller may read, with what they may do to each. */
-export async function listProblems(store: Store, ctx: RequestContext, q: ProblemQuery = {}): Promise<ProblemView[]> {
-  requireSignedIn(ctx);
-  const planId = q.planId ?? (await currentPlanId(store));
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export interface ProblemPageQuery extends ProblemQuery {
+  /** Problems per page (default 50, at most 500; 0: only the total). */
+  limit?: number | undefined;
+  offset?: number | undefined;
+  /** newest (default): latest raised first; urgent: overdue first, longest overdue first, then oldest. */
+  order?: repo.ProblemOrder | undefined;
+}
+
+export interface ProblemPageResult {
+  /** Without their evidence: GET /problems/:id (getProblem) has it. */
+  items: ProblemView[];
+  /** How many match in all. */
+  total: number;
+  limit: number;
+  offset: number;
+  /** The offset of the next page; null on the last. */
+  nextOffset: number | null;
+}
+
+/**
+ * The query as a repository filter: every condition in SQL, the caller's read scope (mayRead) and
+ * "assigned to me" included, so that pages and totals count what the caller may see.
+ */
+async function problemFilter(
+  store: Store,
+  ctx: RequestContext,
+  planId: string,
+  q: ProblemQuery,
+  now: Date,
+): Promise<repo.ProblemFilter> {
   let withinPath: string | undefined;
   if (q.orgUnit) {
     const unit = await getOrgUnit(store.db, q.orgUnit);
     if (!unit) throw notFound(`org unit ${q.orgUnit}`);
     withinPath = unit.path;
   }
-  const rows = await repo.findProblems(store.db, {
+  return {
     planId,
     statuses: q.status,
     withinPath,
     category: q.category,
     foundBy: q.foundBy,
     indicator: q.indicator,
+    readableUnder: scopesOf(ctx.actor, 'problem.read'),
     ...(typeof q.assignee === 'number' && { assignee: q.assignee }),
-  });
+    ...(q.assignee === 'me' && {
+      assignedTo: {
+        userId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+        unitPaths: scopesOf(ctx.actor, 'problem.rectify'),
+      },
+    }),
+    ...(q.overdue !== undefined && { overdue: { at: now, overdue: q.overdue } }),
+  };
+}
+
+/** A page of the problems the caller may read, with what they may do to each, and the total. */
+export async function pageProblems(
+  store: Store,
+  ctx: RequestContext,
+  q: ProblemPageQuery = {},
+): Promise<ProblemPageResult> {
+  requireSignedIn(ctx);
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const offset = q.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE)
+    throw new AppError('INVALID_INPUT', `limit: ${limit} is not a whole number from 0 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new AppError('INVALID_INPUT', `offset: ${offset} is not a whole number ≥ 0`);
+  const planId = q.planId ?? (await currentPlanId(store));
   const now = q.now ?? new Date();
+  const filter = await problemFilter(store, ctx, planId, q, now);
+  const { rows, total } = await repo.pageProblems(store.db, filter, {
+    limit,
+    offset,
+    order: q.order ?? 'newest',
+    at: now,
+  });
   const timing = loopSettings();
   const rootPath = await rootPathOf(store, planId);
-  const rectifyScopes = scopesOf(ctx.actor, 'problem.rectify');
-  return rows
-    .filter((r) => mayRead(ctx, r))
-    .filter(
-      (r) =>
-        q.assignee !== 'me' ||
-        (ctx.actor.kind === 'user' && r.assignee === ctx.actor.userId) ||
-        (r.assigned_path !== null && rectifyScopes.some((s) => r.assigned_path!.startsWith(s))),
-    )
-    .map((r) => toView(ctx, r, now, timing, rootPath))
-    .filter((v) => q.overdue === undefined || v.overdue === q.overdue);
+  return {
+    items: rows.map((r) => toView(ctx, r, now, timing, rootPath)),
+    total,
+    limit,
+    offset,
+    nextOffset: offset + rows.length < total && rows.length > 0 ? offset + rows.length : null,
+  };
+}
+
+/** How many problems the caller may read match the query. */
+export async function countProblems(store: Store, ctx: RequestContext, q: ProblemQuery = {}): Promise<number> {
+  return (await pageProblems(store, ctx, { ...q, limit: 0 })).total;
+}
+
+/** Every problem the caller may read that matches (newest first): for the command line and tests. */
+export async function listProblems(store: Store, ctx: RequestContext, q: ProblemQuery = {}): Promise<ProblemView[]> {
+  const all: ProblemView[] = [];
+  for (let offset: number | null = 0; offset !== null;) {
+    const page = await pageProblems(store, ctx, { ...q, offset, limit: MAX_PAGE_SIZE });
+    all.push(...page.items);
+    offset = page.nextOffset;
+  }
+  return all;
 }
 
 /** A problem with its whole history. */
-export async function getProblem(
-  store: Store,
-  ctx: RequestContext,
-  id: number,
-): Promise<ProblemView & { history: ProblemEventView[] }> {
+export async function getProblem(store: Store, ctx: RequestContext, id: number): Promise<ProblemDetail> {
   requireSignedIn(ctx);
   const row = await repo.findProblem(store.db, id);
   if (!row || !mayRead(ctx, row)) throw notFound(`problem ${id}`);
   const events = await repo.problemEvents(store.db, id);
   return {
     ...toView(ctx, row, new Date(), loopSettings(), await rootPathOf(store, row.plan_id)),
+    evidence: row.evidence,
     history: events.map((e) => ({
       kind: e.kind,
       transition: e.transition,
@@ -282,7 +361,7 @@ export interface RaiseInput {
 }
 
 /** A supervisor (or analyst) raises a problem about a unit. */
-export async function raiseProblem(store: Store, ctx: RequestContext, input: RaiseInput): Promise<ProblemView> {
+export async function raiseProblem(store: Store, ctx: RequestContext, input: RaiseInput): Promise<ProblemDetail> {
   await authorize(store, ctx, 'problem.raise', input.orgUnit);
   const planId = input.planId ?? (await currentPlanId(store));
   if (!(CATEGORY_CODES as string[]).includes(input.category))
@@ -367,7 +446,7 @@ export async function transitionProblem(
   ctx: RequestContext,
   id: number,
   input: TransitionInput,
-): Promise<ProblemView & { history: ProblemEventView[] }> {
+): Promise<ProblemDetail> {
   requireSignedIn(ctx);
   const row = await repo.findProblem(store.db, id);
   if (!row || !mayRead(ctx, row)) throw notFound(`problem ${id}`);

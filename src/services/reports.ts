@@ -4,7 +4,13 @@
  * on the unit reported on (a county leader may print their county's scorecard).
  */
 import { evaluate } from '../engine/evaluate.js';
-import { buildReportModel, type LoopSection, type ReportLanguage, type ReportModel } from '../report/model.js';
+import {
+  buildReportModel,
+  type AppraisalSection,
+  type LoopSection,
+  type ReportLanguage,
+  type ReportModel,
+} from '../report/model.js';
 import { renderReportHtml } from '../report/html.js';
 import { renderReportXlsx } from '../report/xlsx.js';
 import type { Store } from '../store/db.js';
@@ -14,6 +20,7 @@ import { AppError } from './errors.js';
 import { loadEvaluationInput } from './evaluation.js';
 import { currentPlanId, getPlan } from './plans.js';
 import { loopFigures } from './problems.js';
+import { viewPeriod, type AppraisalTable } from './appraisal.js';
 
 export const REPORT_FORMATS = ['html', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -60,8 +67,17 @@ export async function reportModel(store: Store, ctx: RequestContext, req: Report
     const figures = await loopFigures(store, ctx, { planId: plan.id }).catch(() => null);
     if (figures && figures.total.total > 0) loop = { total: figures.total, byCounty: figures.byCounty };
   }
+  // The county appraisal of the year's last quarter: published, else the latest scored (marked so).
+  let appraisal: AppraisalSection | null = null;
+  if (!org) {
+    const table = await viewPeriod(store, ctx, { period: `${year}Q4`, subject: 'county', planId: plan.id }).catch(
+      () => null,
+    );
+    if (table) appraisal = appraisalSection(table, req.language ?? 'zh');
+  }
   return buildReportModel({
     evaluation,
+    appraisal,
     year,
     language: req.language ?? 'zh',
     names,
@@ -70,6 +86,57 @@ export async function reportModel(store: Store, ctx: RequestContext, req: Report
     loop,
     ...(req.now && { now: req.now }),
   });
+}
+
+interface ScoredRow {
+  points: number;
+  score: number | null;
+  code: string;
+  title?: { zh: string; en: string };
+  weight: number;
+}
+interface Note {
+  verdict: string;
+}
+
+function appraisalSection(t: AppraisalTable, lang: ReportLanguage): AppraisalSection {
+  const first = (t.rows[0]?.components ?? []) as ScoredRow[];
+  const local = (x: { zh: string; en: string } | undefined, fallback: string) =>
+    x ? (lang === 'en' ? x.en : x.zh) : fallback;
+  return {
+    period: t.run.period,
+    version: t.run.version,
+    published: t.run.published,
+    frozen: t.run.frozen,
+    correctedFrom: t.run.correctedFrom,
+    reason: t.run.reason,
+    synthetic: t.run.synthetic,
+    scheme: `${local(t.run.scheme.title, t.run.scheme.id)} v${t.run.scheme.version}`,
+    components: first.map((c) => ({ code: c.code, title: local(c.title, c.code), weight: c.weight })),
+    rows: [...t.rows]
+      .sort((a, b) => a.rank - b.rank || a.orgUnit.localeCompare(b.orgUnit))
+      .map((r) => {
+        const notes = Object.values(r.significance as Record<string, Note | null>);
+        return {
+          code: r.orgUnit,
+          name: r.name,
+          rank: r.rank,
+          rankChange: r.rankChange,
+          total: r.total,
+          se: r.se,
+          points: Object.fromEntries(
+            (r.components as ScoredRow[]).map((c) => [c.code, c.score === null ? null : c.points]),
+          ),
+          bonuses: r.bonuses,
+          deductions: r.deductions,
+          mark: notes.some((n) => n?.verdict === 'tied')
+            ? '='
+            : notes.some((n) => n?.verdict === 'within_uncertainty')
+              ? '≈'
+              : '',
+        };
+      }),
+  };
 }
 
 export async function assessmentReport(

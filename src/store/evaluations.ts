@@ -1,8 +1,18 @@
 /** Repository of stored evaluations: runs, their cells and their horse race. */
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type ColumnType, type Insertable, type Kysely } from 'kysely';
 import type { Database, EvaluationCellTable, EvaluationIndexTable } from './schema.js';
 
 type Db = Kysely<Database>;
+
+/** Which targets a run was evaluated against (migration 0008): see services/target-adjustments.ts. */
+export type TargetBasis = 'adjusted' | 'original';
+type RunTargetColumns = {
+  evaluation_run: {
+    target_basis: ColumnType<TargetBasis, TargetBasis | undefined, TargetBasis>;
+    target_adjustments: ColumnType<number[], number[] | undefined, number[]>;
+  };
+};
+const withTargetColumns = (db: Db) => db.withTables<RunTargetColumns>();
 
 export interface NewRun {
   planId: string;
@@ -17,6 +27,10 @@ export interface NewRun {
   frozen: boolean;
   label: string | null;
   createdBy: string | null;
+  /** Default 'adjusted'. */
+  targetBasis?: TargetBasis;
+  /** The approved adjustments applied (basis 'adjusted'); a reproduction applies the same ones. */
+  targetAdjustments?: number[];
 }
 
 export type CellRecord = Omit<Insertable<EvaluationCellTable>, 'run_id'>;
@@ -31,7 +45,7 @@ export async function insertRun(
   cells: readonly CellRecord[],
   index: readonly IndexRecord[],
 ): Promise<number> {
-  const { id } = await db
+  const { id } = await withTargetColumns(db)
     .insertInto('evaluation_run')
     .values({
       plan_id: run.planId,
@@ -45,6 +59,8 @@ export async function insertRun(
       frozen: run.frozen,
       label: run.label,
       created_by: run.createdBy,
+      target_basis: run.targetBasis ?? 'adjusted',
+      target_adjustments: run.targetAdjustments ?? [],
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -61,15 +77,17 @@ export async function insertRun(
   return id;
 }
 
-export interface RunRecord extends Omit<NewRun, 'statuses'> {
+export interface RunRecord extends Omit<NewRun, 'statuses' | 'targetBasis' | 'targetAdjustments'> {
   id: number;
+  targetBasis: TargetBasis;
+  targetAdjustments: number[];
   createdAt: Date;
   /** Cells by status. */
   statuses: Record<string, number>;
 }
 
 export async function findRun(db: Db, id: number): Promise<RunRecord | undefined> {
-  const r = await db
+  const r = await withTargetColumns(db)
     .selectFrom('evaluation_run')
     .selectAll()
     .select(sql<string>`data_as_of::text`.as('data_as_of_text'))
@@ -95,16 +113,20 @@ export async function findRun(db: Db, id: number): Promise<RunRecord | undefined
     label: r.label,
     createdBy: r.created_by,
     createdAt: r.created_at,
+    targetBasis: r.target_basis,
+    targetAdjustments: r.target_adjustments,
     statuses: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
   };
 }
 
 /** Ids of a plan's runs, newest first. */
-export async function runIds(db: Db, planId: string, limit: number): Promise<number[]> {
-  const rows = await db
+/** The latest runs of a plan, newest first; `basis` keeps those against adjusted or original targets. */
+export async function runIds(db: Db, planId: string, limit: number, basis?: TargetBasis): Promise<number[]> {
+  const rows = await withTargetColumns(db)
     .selectFrom('evaluation_run')
     .select('id')
     .where('plan_id', '=', planId)
+    .$if(basis !== undefined, (q) => q.where('target_basis', '=', basis!))
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

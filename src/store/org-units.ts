@@ -85,6 +85,8 @@ export async function getOrgUnit(db: Db, code: string): Promise<OrgUnit | undefi
 
 /** Several units by code, in one query (codes not found are left out). */
 export async function getOrgUnits(db: Db, codes: readonly string[]): Promise<OrgUnit[]> {
+  // PostgreSQL text cannot hold NUL: such a code names no unit (and would fail the query).
+  codes = codes.filter((c) => !c.includes('\u0000'));
   const out: OrgUnit[] = [];
   for (let i = 0; i < codes.length; i += 5000) {
     const rows = await db

@@ -121,30 +121,156 @@ export interface ProblemFilter {
   foundBy?: FoundBy | undefined;
   indicator?: string | undefined;
   ids?: number[] | undefined;
+  /**
+   * Only problems a reader may see: about a unit under one of these paths, or assigned to one
+   * (services/problems.ts mayRead). Undefined: no restriction; empty: none.
+   */
+  readableUnder?: string[] | undefined;
+  /** "Assigned to me": to this user in person, or to a unit under one of these paths (where they rectify). */
+  assignedTo?: { userId: number | null; unitPaths: string[] } | undefined;
+  /**
+   * Overdue (true) or not (false) at `now`: not closed and its deadline before `now` — the rule of
+   * domain/problem-workflow.ts deadlineState, on the stored instant (a date's deadline is already
+   * the end of that day, China time, parseDeadline).
+   */
+  overdue?: { at: Date; overdue: boolean } | undefined;
 }
 
-function selectProblems(db: Kysely<Database>) {
+const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Problems with the unit they are about (u) and the unit they are assigned to (a). */
+function fromProblems(db: Kysely<Database>) {
   return problemsDb(db)
     .selectFrom('problem as p')
     .innerJoin('org_unit as u', 'u.code', 'p.org_unit')
-    .leftJoin('org_unit as a', 'a.code', 'p.assigned_unit')
-    .selectAll('p')
-    .select(['u.path as unit_path', 'u.name as unit_name', 'a.path as assigned_path', 'a.name as assigned_name']);
+    .leftJoin('org_unit as a', 'a.code', 'p.assigned_unit');
+}
+
+const UNIT_COLUMNS = [
+  'u.path as unit_path',
+  'u.name as unit_name',
+  'a.path as assigned_path',
+  'a.name as assigned_name',
+] as const;
+
+/** Every column but the evidence, which only a single problem carries. */
+const LIST_COLUMNS = [
+  'p.id',
+  'p.plan_id',
+  'p.title',
+  'p.description',
+  'p.category',
+  'p.source_kind',
+  'p.org_unit',
+  'p.indicator',
+  'p.period',
+  'p.item_id',
+  'p.milestone_id',
+  'p.found_by',
+  'p.status',
+  'p.assigned_unit',
+  'p.assignee',
+  'p.deadline',
+  'p.reopened',
+  'p.last_run_id',
+  'p.red_runs',
+  'p.recovered_at',
+  'p.escalation_level',
+  'p.created_by',
+  'p.created_at',
+  'p.updated_at',
+  'p.closed_at',
+] as const;
+
+function selectProblems(db: Kysely<Database>) {
+  return fromProblems(db).selectAll('p').select(UNIT_COLUMNS);
+}
+
+/** The where-clauses of a filter, shared by the list, the page and the count. */
+function applyFilter(q: ReturnType<typeof fromProblems>, f: ProblemFilter): ReturnType<typeof fromProblems> {
+  type Q = ReturnType<typeof fromProblems>;
+  let r: Q = q.where('p.plan_id', '=', f.planId);
+  if (f.statuses) r = r.where('p.status', 'in', f.statuses.length ? f.statuses : ['__none__' as ProblemStatus]);
+  if (f.withinPath) {
+    const prefix = likePrefix(f.withinPath);
+    r = r.where((eb) => eb.or([eb('u.path', 'like', prefix), eb('a.path', 'like', prefix)]));
+  }
+  if (f.assignee !== undefined) r = r.where('p.assignee', '=', f.assignee);
+  if (f.category) r = r.where('p.category', '=', f.category);
+  if (f.foundBy) r = r.where('p.found_by', '=', f.foundBy);
+  if (f.indicator) r = r.where('p.indicator', '=', f.indicator);
+  if (f.ids) r = r.where('p.id', 'in', f.ids.length ? f.ids : [-1]);
+  if (f.readableUnder) {
+    const prefixes = f.readableUnder.map(likePrefix);
+    r = r.where((eb) =>
+      prefixes.length === 0
+        ? sql<boolean>`false`
+        : eb.or(prefixes.flatMap((x) => [eb('u.path', 'like', x), eb('a.path', 'like', x)])),
+    );
+  }
+  if (f.assignedTo) {
+    const { userId, unitPaths } = f.assignedTo;
+    r = r.where((eb) =>
+      eb.or([
+        ...(userId !== null ? [eb('p.assignee', '=', userId)] : []),
+        ...unitPaths.map((x) => eb('a.path', 'like', likePrefix(x))),
+        sql<boolean>`false`,
+      ]),
+    );
+  }
+  if (f.overdue) {
+    const late = sql<boolean>`(p.status <> 'closed' and p.deadline is not null and p.deadline < ${f.overdue.at})`;
+    r = r.where(f.overdue.overdue ? late : sql<boolean>`not ${late}`);
+  }
+  return r;
 }
 
 export async function findProblems(db: Kysely<Database>, f: ProblemFilter): Promise<ProblemRow[]> {
-  let q = selectProblems(db).where('p.plan_id', '=', f.planId);
-  if (f.statuses) q = q.where('p.status', 'in', f.statuses.length ? f.statuses : ['__none__' as ProblemStatus]);
-  if (f.withinPath) {
-    const prefix = `${f.withinPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('u.path', 'like', prefix), eb('a.path', 'like', prefix)]));
-  }
-  if (f.assignee !== undefined) q = q.where('p.assignee', '=', f.assignee);
-  if (f.category) q = q.where('p.category', '=', f.category);
-  if (f.foundBy) q = q.where('p.found_by', '=', f.foundBy);
-  if (f.indicator) q = q.where('p.indicator', '=', f.indicator);
-  if (f.ids) q = q.where('p.id', 'in', f.ids.length ? f.ids : [-1]);
-  return q.orderBy('p.id', 'desc').execute();
+  return applyFilter(fromProblems(db), f).selectAll('p').select(UNIT_COLUMNS).orderBy('p.id', 'desc').execute();
+}
+
+/** A problem as a list shows it: without its evidence (GET /problems/:id has it). */
+export type ProblemListRow = Omit<ProblemRow, 'evidence'>;
+
+export type ProblemOrder = 'newest' | 'urgent';
+
+export interface ProblemPage {
+  limit: number;
+  offset: number;
+  /**
+   * newest: the latest raised first (by id). urgent: overdue first, the longest overdue (the
+   * earliest deadline) first, then the oldest — judged at `at`.
+   */
+  order: ProblemOrder;
+  at: Date;
+}
+
+/** One page of the problems matching a filter, and how many match in all. */
+export async function pageProblems(
+  db: Kysely<Database>,
+  f: ProblemFilter,
+  page: ProblemPage,
+): Promise<{ rows: ProblemListRow[]; total: number }> {
+  const total = await countProblems(db, f);
+  if (page.limit === 0 || page.offset >= total) return { rows: [], total };
+  let q = applyFilter(fromProblems(db), f).select(LIST_COLUMNS).select(UNIT_COLUMNS);
+  if (page.order === 'urgent') {
+    const late = sql`(p.status <> 'closed' and p.deadline is not null and p.deadline < ${page.at})`;
+    q = q
+      .orderBy(sql`case when ${late} then 0 else 1 end`)
+      .orderBy(sql`case when ${late} then p.deadline end`)
+      .orderBy('p.created_at')
+      .orderBy('p.id');
+  } else q = q.orderBy('p.id', 'desc');
+  return { rows: await q.limit(page.limit).offset(page.offset).execute(), total };
+}
+
+/** How many problems match a filter. */
+export async function countProblems(db: Kysely<Database>, f: ProblemFilter): Promise<number> {
+  const { n } = await applyFilter(fromProblems(db), f)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 export async function findProblem(db: Kysely<Database>, id: number): Promise<ProblemRow | undefined> {

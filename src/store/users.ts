@@ -71,6 +71,8 @@ export async function insertUser(
 }
 
 export async function findUserByName(db: Db, username: string): Promise<UserRecord | undefined> {
+  // PostgreSQL text cannot hold NUL: no user has such a name (and the query would fail).
+  if (username.includes('\u0000')) return undefined;
   const row = await db.selectFrom('app_user').select(userColumns).where('username', '=', username).executeTakeFirst();
   return row && toUser(row);
 }

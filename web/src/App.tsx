@@ -8,6 +8,7 @@ import { LOCALES, useLocale, useSetLocale, useT } from './i18n';
 import { Link, matchPath, navigate, ParamsContext, useLocation } from './router';
 import { routes, type RouteDef } from './routes';
 import { useSession } from './session';
+import './nav.css';
 
 function findRoute(pathname: string): { route: RouteDef; params: Record<string, string> } | null {
   for (const route of routes) {
@@ -89,6 +90,8 @@ export function App() {
   );
 }
 
+const isActive = (path: string, pathname: string) => (path === '/' ? pathname === '/' : pathname.startsWith(path));
+
 function Header({ pathname }: { pathname: string }) {
   const t = useT();
   const nav = routes.filter((r) => r.nav && !r.path.includes(':'));
@@ -105,29 +108,116 @@ function Header({ pathname }: { pathname: string }) {
         </span>
       </Link>
       <nav aria-label={t('shell.nav')} className="nav">
-        {groups.map((g) =>
-          nav
-            .filter((r) => r.nav!.group === g)
-            .map((r) => {
-              const active = r.path === '/' ? pathname === '/' : pathname.startsWith(r.path);
-              return (
-                <Link
-                  key={r.path}
-                  to={r.path}
-                  className={active ? 'active' : undefined}
-                  aria-current={active ? 'page' : undefined}
-                >
-                  {t(r.nav!.key)}
-                </Link>
-              );
-            }),
-        )}
+        {groups.map((g) => {
+          const entries = nav.filter((r) => r.nav!.group === g);
+          // The leaders' pages side by side; the work pages (entry, approvals, tasks, problems) under
+          // one menu, so that ten entries fit a 1366 px screen in English too.
+          if (g !== 'lead' && entries.length > 1)
+            return <NavGroup key={g} label={t(`nav.group.${g}`)} entries={entries} pathname={pathname} />;
+          return entries.map((r) => {
+            const active = isActive(r.path, pathname);
+            return (
+              <Link
+                key={r.path}
+                to={r.path}
+                className={active ? 'active' : undefined}
+                aria-current={active ? 'page' : undefined}
+              >
+                {t(r.nav!.key)}
+              </Link>
+            );
+          });
+        })}
       </nav>
       <div className="topbar-end">
         <LanguageSwitch />
         <UserMenu />
       </div>
     </header>
+  );
+}
+
+/**
+ * A group of navigation links behind one button (the disclosure pattern): Enter, Space or ↓ opens
+ * it, Tab and ↑/↓ move through the links, Escape closes it and returns to the button; it closes on
+ * a click outside and when a page is chosen.
+ */
+function NavGroup({ label, entries, pathname }: { label: string; entries: RouteDef[]; pathname: string }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const id = `nav-group-${label.replace(/\W+/g, '-')}`;
+  const current = entries.find((r) => isActive(r.path, pathname));
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: MouseEvent | FocusEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('focusin', outside);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('focusin', outside);
+    };
+  }, [open]);
+  const links = () => [...(ref.current?.querySelectorAll<HTMLAnchorElement>('.nav-group-menu a') ?? [])];
+  const focusLink = (i: number) => {
+    const all = links();
+    all[(i + all.length) % all.length]?.focus();
+  };
+  return (
+    <div
+      className="nav-group"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.preventDefault();
+          setOpen(false);
+          button.current?.focus();
+        } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && open) {
+          e.preventDefault();
+          const at = links().indexOf(document.activeElement as HTMLAnchorElement);
+          focusLink(e.key === 'ArrowDown' ? at + 1 : at < 0 ? -1 : at - 1);
+        }
+      }}
+    >
+      <button
+        type="button"
+        ref={button}
+        className={`nav-group-button${current ? ' active' : ''}`}
+        aria-expanded={open}
+        aria-controls={id}
+        data-testid="nav-work"
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' && !open) {
+            e.preventDefault();
+            setOpen(true);
+            requestAnimationFrame(() => focusLink(0));
+          }
+        }}
+      >
+        {label}
+        {current && <span className="nav-group-current">{` · ${t(current.nav!.key)}`}</span>}
+        <span aria-hidden="true" className="nav-group-caret">
+          ▾
+        </span>
+      </button>
+      <ul id={id} className="nav-group-menu" hidden={!open}>
+        {entries.map((r) => {
+          const active = isActive(r.path, pathname);
+          return (
+            <li key={r.path}>
+              <Link to={r.path} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+                {t(r.nav!.key)}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 

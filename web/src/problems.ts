@@ -46,8 +46,17 @@ export async function fetchProblems(
   query: { indicator?: string; orgUnit?: string } = {},
 ): Promise<ProblemLite[] | null> {
   try {
-    const r = await api.get<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>('/problems', query);
-    const items = Array.isArray(r) ? r : (r.items ?? []);
+    // GET /problems answers a page at a time (500 at most): read them all.
+    const items: Record<string, unknown>[] = [];
+    for (let offset: number | null = 0; offset !== null;) {
+      const r: { items: Record<string, unknown>[]; nextOffset?: number | null } = await api.get('/problems', {
+        ...query,
+        limit: 500,
+        offset,
+      });
+      items.push(...r.items);
+      offset = r.nextOffset ?? null;
+    }
     return items
       .map(normalise)
       .filter(

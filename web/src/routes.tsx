@@ -28,6 +28,12 @@ export const routes: RouteDef[] = [
   },
   { path: '/race', element: lazy(() => import('./pages/race/RacePage')), nav: { key: 'nav.race', group: 'lead' } },
   {
+    path: '/appraisal',
+    element: lazy(() => import('./pages/appraisal/AppraisalPage')),
+    nav: { key: 'nav.appraisal', group: 'lead' },
+  },
+  { path: '/appraisal/:period/:code', element: lazy(() => import('./pages/appraisal/BreakdownPage')) },
+  {
     path: '/indicators',
     element: lazy(() => import('./pages/indicator/IndicatorListPage')),
     nav: { key: 'nav.indicators', group: 'lead' },

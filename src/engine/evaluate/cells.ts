@@ -108,8 +108,7 @@ export function evaluateTargetAt(
     thresholds: { onTrack: plan.evaluation.onTrack, offTrack: plan.evaluation.offTrack },
     projection: plan.evaluation.projection,
   };
-  if (unit === ctx.root && ind.baseline)
-    context.baseline = { year: ind.baseline.year, value: ind.baseline.value };
+  if (unit === ctx.root && ind.baseline) context.baseline = { year: ind.baseline.year, value: ind.baseline.value };
   let note: string | undefined;
   const code = tree.codes[unit]!;
 

@@ -1,5 +1,6 @@
 /** Data entry and the return workflow: form, values, history, submit, approve, return, unlock. */
 import type { FastifyInstance } from 'fastify';
+import { VALUE_STATUSES, type ValueStatus } from '../../domain/data.js';
 import * as data from '../../services/data.js';
 import { AppError } from '../../services/errors.js';
 import { routeSchema, type RouteDeps } from '../route.js';
@@ -83,6 +84,41 @@ export function dataRoutes(app: FastifyInstance, { store }: RouteDeps): void {
       const asOf = q.asOf ? new Date(q.asOf) : new Date();
       if (Number.isNaN(asOf.getTime())) throw new AppError('INVALID_INPUT', `asOf is not a date-time: ${q.asOf}`);
       return { items: await data.overdue(store, request.ctx, q.orgUnit, asOf) };
+    },
+  );
+
+  app.get(
+    '/api/v1/data/returns',
+    {
+      schema: routeSchema({
+        summary: 'Returns I may read, by status (status=submitted: the approval queue, longest waiting first)',
+        tags,
+        query: s.returnListQuery,
+        response: s.returnList,
+      }),
+    },
+    async (request) => {
+      const q = s.returnListQuery.parse(request.query);
+      const statuses = q.status?.split(',').map((x) => x.trim());
+      const unknown = statuses?.filter((x) => !(VALUE_STATUSES as readonly string[]).includes(x)) ?? [];
+      if (unknown.length > 0)
+        throw new AppError(
+          'INVALID_INPUT',
+          `unknown status ${unknown.join(', ')} (known: ${VALUE_STATUSES.join(', ')})`,
+        );
+      const items = await data.listReturns(store, request.ctx, {
+        statuses: statuses as ValueStatus[] | undefined,
+        within: q.within,
+        limit: q.limit,
+      });
+      return {
+        items: items.map((r) => ({
+          ...r,
+          updatedAt: r.updatedAt.toISOString(),
+          lastEvent: r.lastEvent && { ...r.lastEvent, at: r.lastEvent.at.toISOString() },
+        })),
+        total: items.length,
+      };
     },
   );
 

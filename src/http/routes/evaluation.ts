@@ -1,10 +1,20 @@
 /** Evaluations: run one, list runs, read a run's cells and horse race, reproduce a frozen run. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import * as evaluation from '../../services/evaluation.js';
 import { routeSchema, type RouteDeps } from '../route.js';
 import * as s from '../schemas.js';
 
 const tags = ['evaluation'];
+/** Which targets a run is evaluated against (target adjustments, 动态调整; see routes/target-adjustments.ts). */
+const targetBasis = z.enum(['adjusted', 'original']);
+const runBody = s.runBody.extend({
+  targets: targetBasis
+    .optional()
+    .describe("'adjusted' (default): with the approved adjustments; 'original': as the plan was loaded"),
+});
+const runSummary = s.runSummary.extend({ targetBasis, targetAdjustments: z.array(z.number().int()) });
+const runList = z.object({ items: z.array(runSummary) });
 
 export function evaluationRoutes(app: FastifyInstance, { store }: RouteDeps): void {
   const runId = async (param: unknown) => {
@@ -18,17 +28,18 @@ export function evaluationRoutes(app: FastifyInstance, { store }: RouteDeps): vo
       schema: routeSchema({
         summary: 'Evaluate the whole plan on the current data and store the run',
         tags,
-        body: s.runBody,
-        response: s.runSummary,
+        body: runBody,
+        response: runSummary,
         status: 201,
       }),
     },
     async (request, reply) => {
-      const body = s.runBody.parse(request.body ?? {});
+      const body = runBody.parse(request.body ?? {});
       const { run } = await evaluation.runEvaluation(store, request.ctx, {
         ...(body.year !== undefined && { asOfYear: body.year }),
         ...(body.freeze && { freeze: true }),
         ...(body.label && { label: body.label }),
+        ...(body.targets && { targets: body.targets }),
       });
       return reply.status(201).send(run);
     },
@@ -36,7 +47,7 @@ export function evaluationRoutes(app: FastifyInstance, { store }: RouteDeps): vo
 
   app.get(
     '/api/v1/evaluations',
-    { schema: routeSchema({ summary: 'Stored runs, newest first', tags, response: s.runList }) },
+    { schema: routeSchema({ summary: 'Stored runs, newest first', tags, response: runList }) },
     async (request) => ({
       items: await evaluation.listRuns(store, request.ctx),
     }),
@@ -49,7 +60,7 @@ export function evaluationRoutes(app: FastifyInstance, { store }: RouteDeps): vo
         summary: "A run ('latest' for the newest)",
         tags,
         params: s.runParam,
-        response: s.runSummary,
+        response: runSummary,
       }),
     },
     async (request) => evaluation.viewRun(store, request.ctx, await runId(request.params)),

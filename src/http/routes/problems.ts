@@ -30,7 +30,8 @@ export function problemRoutes(app: FastifyInstance, { store, planId }: RouteDeps
     '/api/v1/problems',
     {
       schema: routeSchema({
-        summary: 'Problems the caller may read, each with the transitions the caller may make (allowedTransitions)',
+        summary:
+          'A page of the problems the caller may read (newest first by default), each with the transitions the caller may make (allowedTransitions), and the total',
         tags,
         query: s.problemQuery,
         response: s.problemList,
@@ -38,7 +39,7 @@ export function problemRoutes(app: FastifyInstance, { store, planId }: RouteDeps
     },
     async (request) => {
       const q = s.problemQuery.parse(request.query);
-      const items = await problems.listProblems(store, request.ctx, {
+      return problems.pageProblems(store, request.ctx, {
         planId: await planId(),
         status: statuses(q.status),
         orgUnit: q.orgUnit,
@@ -47,8 +48,10 @@ export function problemRoutes(app: FastifyInstance, { store, planId }: RouteDeps
         category: q.category,
         foundBy: q.foundBy,
         indicator: q.indicator,
+        limit: q.limit,
+        offset: q.offset,
+        order: q.order,
       });
-      return { items, total: items.length };
     },
   );
 
@@ -64,14 +67,12 @@ export function problemRoutes(app: FastifyInstance, { store, planId }: RouteDeps
       }),
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await problems.raiseProblem(store, request.ctx, {
-            planId: await planId(),
-            ...s.raiseBody.parse(request.body),
-          }),
-        ),
+      reply.status(201).send(
+        await problems.raiseProblem(store, request.ctx, {
+          planId: await planId(),
+          ...s.raiseBody.parse(request.body),
+        }),
+      ),
   );
 
   app.get(

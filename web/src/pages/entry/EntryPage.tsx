@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../../api';
 import { Card, Empty, ErrorBox, Loading, Page } from '../../components';
 import { formatDate, formatPeriod } from '../../format';
+import { hasBegun, hasEnded, latestCompletePeriod, periodicityOf, periodIn, type Periodicity } from './period';
 import { useLocale, useT } from '../../i18n';
 import { useQuery } from '../../router';
 import { useSession } from '../../session';
@@ -100,7 +101,8 @@ export default function EntryPage() {
   const { options, error: unitsError } = useUnitOptions();
 
   const unit = query.unit ?? options?.[0]?.code ?? '';
-  const period = query.period ?? String(new Date().getFullYear() - 1);
+  // The latest complete period (a year: last year); the running one may be picked (the server warns).
+  const period = query.period ?? latestCompletePeriod('year', new Date());
   const option = options?.find((o) => o.code === unit);
 
   const [form, setForm] = useState<EntryForm | null>(null);
@@ -299,6 +301,7 @@ export default function EntryPage() {
 
   const filled = form ? form.rows.filter((r) => drafts[r.indicator.code]?.text.trim()).length : 0;
   const { year, sub } = splitPeriod(period);
+  const periodicity = periodicityOf(period);
   const lastReturn = [...(returnState?.events ?? [])].reverse().find((e) => e.action === 'return');
 
   if (!session.user) return <Page title={t('entry.title')}>{<Empty title={t('error.unauthenticated')} />}</Page>;
@@ -358,11 +361,27 @@ export default function EntryPage() {
           </select>
         </label>
         <label>
+          {t('entry.periodicity')}{' '}
+          <select
+            value={periodicity}
+            data-testid="periodicity-select"
+            onChange={(e) =>
+              changeSelection({ unit, period: latestCompletePeriod(e.target.value as Periodicity, new Date()) })
+            }
+          >
+            {(['year', 'quarter', 'month'] as const).map((p) => (
+              <option key={p} value={p}>
+                {t(`entry.periodicity.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           {t('entry.year')}{' '}
           <select
             value={year}
             data-testid="year-select"
-            onChange={(e) => changeSelection({ unit, period: `${e.target.value}${sub}` })}
+            onChange={(e) => changeSelection({ unit, period: periodIn(periodicity, e.target.value, sub, new Date()) })}
           >
             {[...new Set([...yearsOffered().map(String), year])]
               .sort()
@@ -370,30 +389,39 @@ export default function EntryPage() {
               .map((y) => (
                 <option key={y} value={y}>
                   {formatPeriod(y, locale)}
+                  {periodicity === 'year' && !hasEnded(y, new Date()) ? ` ${t('entry.running')}` : ''}
                 </option>
               ))}
           </select>
         </label>
-        <label>
-          {t('entry.subPeriod')}{' '}
-          <select
-            value={sub}
-            data-testid="sub-select"
-            onChange={(e) => changeSelection({ unit, period: `${year}${e.target.value}` })}
-          >
-            <option value="">{t('entry.wholeYear')}</option>
-            {[1, 2, 3, 4].map((n) => (
-              <option key={`q${n}`} value={`Q${n}`}>
-                {t('entry.quarter', { n })}
-              </option>
-            ))}
-            {Array.from({ length: 12 }, (_, i) => i + 1).map((n) => (
-              <option key={`m${n}`} value={String(n).padStart(2, '0')}>
-                {t('entry.month', { n })}
-              </option>
-            ))}
-          </select>
-        </label>
+        {periodicity !== 'year' && (
+          <label>
+            {t(periodicity === 'quarter' ? 'entry.quarterPick' : 'entry.monthPick')}{' '}
+            <select
+              value={sub}
+              data-testid="sub-select"
+              onChange={(e) => changeSelection({ unit, period: `${year}${e.target.value}` })}
+            >
+              {(periodicity === 'quarter'
+                ? [1, 2, 3, 4].map((n) => ({ value: `Q${n}`, label: t('entry.quarter', { n }) }))
+                : Array.from({ length: 12 }, (_, i) => ({
+                    value: String(i + 1).padStart(2, '0'),
+                    label: t('entry.month', { n: i + 1 }),
+                  }))
+              ).map((o) => {
+                const id = `${year}${o.value}`;
+                const now = new Date();
+                return (
+                  // A period not begun is refused by the server (period_not_started): not offered.
+                  <option key={o.value} value={o.value} disabled={!hasBegun(id, now)}>
+                    {o.label}
+                    {hasBegun(id, now) && !hasEnded(id, now) ? ` ${t('entry.running')}` : ''}
+                  </option>
+                );
+              })}
+            </select>
+          </label>
+        )}
         {form && <ReturnBadge form={form} />}
       </div>
 

@@ -3,7 +3,7 @@
  * status by goal area, the headline goals, open and overdue problems, the latest data period.
  */
 import { useMemo } from 'react';
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 import { RegionMap, type RegionDatum } from '../../charts/RegionMap';
 import { Card, ErrorBox, Loading, Page, Sparkline, StatusBadge, SyntheticBadge, useApi } from '../../components';
 import {
@@ -17,7 +17,6 @@ import {
 } from '../../format';
 import { useLocale, useName, useT } from '../../i18n';
 import { takePrefetched } from '../../prefetch';
-import { fetchProblems, problemCounts } from '../../problems';
 import { Link, navigate, useQuery } from '../../router';
 import { STATUS_COLOURS, STATUSES, statusKey, asStatus } from '../../status';
 import type { Cell, Indicator, Overview, OverviewUnit } from '../../types';
@@ -28,6 +27,26 @@ export function loadIndicators(): Promise<Indicator[]> {
   indicatorList ??= api.get<{ items: Indicator[] }>('/indicators').then((r) => r.items);
   indicatorList.catch(() => (indicatorList = undefined));
   return indicatorList;
+}
+
+/** Problems not closed, in the order of the workflow (src/domain/problem-workflow.ts). */
+const NOT_CLOSED = ['open', 'assigned', 'rectifying', 'awaiting_verification'].join(',');
+
+/**
+ * Open and overdue problems the reader may see, counted by the server (GET /problems?limit=0
+ * answers the total alone); null when the server has no problems API.
+ */
+export async function fetchProblemCounts(): Promise<{ open: number; overdue: number } | null> {
+  try {
+    const [open, overdue] = await Promise.all([
+      api.get<{ total: number }>('/problems', { status: NOT_CLOSED, limit: 0 }),
+      api.get<{ total: number }>('/problems', { overdue: true, limit: 0 }),
+    ]);
+    return { open: open.total, overdue: overdue.total };
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
 }
 
 /** Headline goals shown before "all": two rows on a desk screen. */
@@ -58,7 +77,7 @@ export default function OverviewPage() {
   const locale = useLocale();
   const name = useName();
   const overview = useOverview();
-  const problems = useApi(() => fetchProblems(), []);
+  const problems = useApi(fetchProblemCounts, []);
   const [query, setQuery] = useQuery();
   const metricText = query.map ?? 'index';
   const metric = parseMetric(metricText);
@@ -80,7 +99,7 @@ export default function OverviewPage() {
   const city = o.units[0]!;
   const counties = o.units.slice(1);
   const synthetic = o.values.synthetic > 0;
-  const counts = problemCounts(problems.data ?? null);
+  const counts = problems.data ?? null;
   const cityStatuses = city.statuses;
   const scored = STATUSES.filter((s) => s !== 'no_target').reduce((n, s) => n + cityStatuses[s], 0);
 

@@ -1,11 +1,13 @@
 /**
  * The problem board (督办问题): one column per step of the loop (open → assigned → rectifying →
  * awaiting verification → closed), filtered by unit, category and overdue; each card carries the
- * buttons of the steps the user may take. ?id=N opens one problem with its history.
+ * buttons of the steps the user may take. Each column loads its own pages from the server (most
+ * urgent first) with its total, so a city with a thousand open alerts loads twenty cards a column.
+ * ?id=N opens one problem with its history.
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
-import { AsyncView, Empty, Page, useApi } from '../../components';
+import { AsyncView, Empty, ErrorBox, Page, useApi } from '../../components';
 import { formatDate } from '../../format';
 import { useName, useLocale, useT } from '../../i18n';
 import { Link, useQuery } from '../../router';
@@ -18,8 +20,25 @@ import { PROBLEM_STATUSES, type Problem, type ProblemStatus } from './types';
 import '../entry/entry.css';
 import '../tasks/loop.css';
 
-/** Cards shown per column before "show more" (a city can have a thousand open alerts). */
+/** Cards per column and per "show more" (a city can have a thousand open alerts). */
 const PAGE = 20;
+
+/** What GET /problems returns: one page and the total. */
+interface ProblemPage {
+  items: Problem[];
+  total: number;
+  nextOffset: number | null;
+}
+
+/** Each load of the board's first pages: a new one starts the columns afresh. */
+let generation = 0;
+
+type Filters = { orgUnit?: string; category?: string; overdue?: boolean };
+
+/** One column's page: its problems in urgent order (overdue first, the longest overdue first, then the oldest). */
+function fetchColumn(status: ProblemStatus, filters: Filters, offset: number): Promise<ProblemPage> {
+  return api.get<ProblemPage>('/problems', { ...filters, status, order: 'urgent', limit: PAGE, offset });
+}
 
 export default function ProblemsPage() {
   const [query] = useQuery();
@@ -41,13 +60,20 @@ function Board() {
   const [raising, setRaising] = useState(false);
   const session = useSession();
   const categories = useApi(() => api.get<{ items: Category[] }>('/problem-categories'), []);
+  const filters: Filters = {
+    orgUnit: unit || undefined,
+    category: category || undefined,
+    overdue: overdue || undefined,
+  };
+  // The first page of every column; "show more" adds the next page of one column (Columns).
   const problems = useApi(async () => {
     setChanged(new Map());
-    return api.get<{ items: Problem[] }>('/problems', {
-      orgUnit: unit || undefined,
-      category: category || undefined,
-      overdue: overdue || undefined,
-    });
+    const pages = await Promise.all(PROBLEM_STATUSES.map((status) => fetchColumn(status, filters, 0)));
+    return {
+      filters,
+      generation: ++generation,
+      pages: new Map(PROBLEM_STATUSES.map((status, i) => [status, pages[i]!])),
+    };
   }, [unit, category, overdue]);
 
   return (
@@ -119,7 +145,10 @@ function Board() {
       <AsyncView state={problems}>
         {(data) => (
           <Columns
-            items={data.items.map((p) => changed.get(p.id) ?? p)}
+            key={data.generation}
+            filters={data.filters}
+            first={data.pages}
+            changed={changed}
             onChanged={(p) => {
               setChanged((m) => new Map(m).set(p.id, p));
               setFlash(t('problems.done', { title: p.title }));
@@ -131,46 +160,102 @@ function Board() {
   );
 }
 
-function Columns({ items, onChanged }: { items: Problem[]; onChanged(p: Problem): void }) {
+interface Column {
+  items: Problem[];
+  total: number;
+  nextOffset: number | null;
+  loading: boolean;
+  error: unknown;
+}
+
+function Columns({
+  filters,
+  first,
+  changed,
+  onChanged,
+}: {
+  filters: Filters;
+  first: Map<ProblemStatus, ProblemPage>;
+  /** Problems changed on this board since it loaded: shown in their new column. */
+  changed: Map<number, Problem>;
+  onChanged(p: Problem): void;
+}) {
   const t = useT();
-  const [shown, setShown] = useState<Record<string, number>>({});
-  const byStatus = useMemo(() => {
-    const out = new Map<ProblemStatus, Problem[]>(PROBLEM_STATUSES.map((s) => [s, []]));
-    // Overdue first, then the longest overdue, then the oldest.
-    const sorted = [...items].sort(
-      (a, b) =>
-        Number(b.overdue) - Number(a.overdue) ||
-        b.daysOverdue - a.daysOverdue ||
-        a.createdAt.localeCompare(b.createdAt),
-    );
-    for (const p of sorted) out.get(p.status)?.push(p);
-    return out;
-  }, [items]);
+  const [columns, setColumns] = useState<Map<ProblemStatus, Column>>(
+    () =>
+      new Map(
+        PROBLEM_STATUSES.map((s) => {
+          const page = first.get(s)!;
+          return [
+            s,
+            { items: page.items, total: page.total, nextOffset: page.nextOffset, loading: false, error: null },
+          ];
+        }),
+      ),
+  );
+  const update = (status: ProblemStatus, change: Partial<Column>) =>
+    setColumns((m) => new Map(m).set(status, { ...m.get(status)!, ...change }));
+
+  const showMore = async (status: ProblemStatus) => {
+    const column = columns.get(status)!;
+    if (column.nextOffset === null || column.loading) return;
+    update(status, { loading: true, error: null });
+    try {
+      const page = await fetchColumn(status, filters, column.nextOffset);
+      setColumns((m) => {
+        const c = m.get(status)!;
+        const seen = new Set(c.items.map((p) => p.id));
+        return new Map(m).set(status, {
+          items: [...c.items, ...page.items.filter((p) => !seen.has(p.id))],
+          total: page.total,
+          nextOffset: page.nextOffset,
+          loading: false,
+          error: null,
+        });
+      });
+    } catch (error) {
+      update(status, { loading: false, error });
+    }
+  };
+
+  // A card moved by a transition leaves its column and heads the one it moved to.
+  const loaded = [...columns.entries()].flatMap(([status, c]) => c.items.map((p) => ({ status, p })));
+  const moved = loaded.map(({ status, p }) => ({ from: status, p: changed.get(p.id) ?? p }));
+  const total = [...columns.values()].reduce((n, c) => n + c.total, 0);
   return (
     <>
       <p className="muted small" data-testid="problem-count">
-        {t('problems.count', { n: items.length })}
+        {t('problems.count', { n: total })}
       </p>
       <div className="board" data-testid="problem-board">
         {PROBLEM_STATUSES.map((status) => {
-          const list = byStatus.get(status) ?? [];
-          const limit = shown[status] ?? PAGE;
+          const column = columns.get(status)!;
+          const movedIn = moved.filter((x) => x.p.status === status && x.from !== status).map((x) => x.p);
+          const stayed = moved.filter((x) => x.from === status && x.p.status === status).map((x) => x.p);
+          const movedOut = moved.filter((x) => x.from === status && x.p.status !== status).length;
+          const list = [...movedIn, ...stayed];
+          const count = column.total + movedIn.length - movedOut;
+          const rest = column.total - column.items.length;
           return (
             <section key={status} className="board-column" data-status={status} aria-labelledby={`col-${status}`}>
               <h2 id={`col-${status}`}>
-                {t(`problems.column.${status}`)} <span className="count">{list.length}</span>
+                {t(`problems.column.${status}`)} <span className="count">{count}</span>
               </h2>
               {list.length === 0 && <Empty title={t('problems.empty')} />}
-              {list.slice(0, limit).map((p) => (
+              {list.map((p) => (
                 <ProblemCard key={p.id} problem={p} onChanged={onChanged} />
               ))}
-              {list.length > limit && (
+              {column.error !== null && <ErrorBox error={column.error} onRetry={() => void showMore(status)} />}
+              {column.nextOffset !== null && rest > 0 && (
                 <button
                   type="button"
                   className="btn btn-small"
-                  onClick={() => setShown((s) => ({ ...s, [status]: limit + PAGE * 5 }))}
+                  data-testid={`show-more-${status}`}
+                  disabled={column.loading}
+                  aria-busy={column.loading}
+                  onClick={() => void showMore(status)}
                 >
-                  {t('problems.showMore', { n: Math.min(PAGE * 5, list.length - limit) })}
+                  {t('problems.showMore', { n: Math.min(PAGE, rest) })}
                 </button>
               )}
             </section>
