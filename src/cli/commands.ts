@@ -11,7 +11,7 @@ import * as plans from '../services/plans.js';
 import type { Store } from '../store/db.js';
 import { findUserByName } from '../store/users.js';
 import { countValues } from '../store/values.js';
-import { loadDemo, loadDemoAppraisal } from '../services/demo.js';
+import { loadDemo, loadDemoAppraisal, loadDemoLoop } from '../services/demo.js';
 import { runEvaluation } from '../services/evaluation.js';
 import { SYSTEM_CONTEXT } from '../services/context.js';
 import * as users from '../services/users.js';
@@ -69,6 +69,13 @@ async function loadAndShowDemo(store: Store, planFile: string): Promise<void> {
   const { run } = await runEvaluation(store, SYSTEM_CONTEXT, { planId });
   console.log(
     `Evaluated the plan on the demo data in ${((Date.now() - evaluated) / 1000).toFixed(1)} s (run ${run.id}).`,
+  );
+  // The closed loop at county level (示例数据): milestones and seven-list problems of the evaluated year.
+  const looped = Date.now();
+  const loop = await loadDemoLoop(store, { planId, year: run.asOfYear, asOf: new Date() });
+  console.log(
+    `Loaded the demo loop (示例数据) in ${((Date.now() - looped) / 1000).toFixed(2)} s: ${loop.items} county items, ` +
+      `${loop.milestones} milestones, ${loop.problems} problems with ${loop.events} events.`,
   );
   // The appraisal (考核) of the latest quarters, on the evaluation just made and a synthetic survey.
   const appraised = Date.now();

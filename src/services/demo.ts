@@ -5,15 +5,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { Insertable } from 'kysely';
 import type { ValueInput } from '../domain/data.js';
 import type { Role } from '../domain/access.js';
 import { generateDemoData } from '../demo/generate.js';
+import { DEMO_LOOP_SEED, DEMO_NOTE, DEMO_PREFIX, DEMO_SUPERVISOR, generateDemoLoop } from '../demo/loop.js';
 import { countyYearIncomes, generateMicrodata } from '../demo/microdata.js';
 import { parseStatisticsCsv } from '../demo/real-figures.js';
 import type { Store } from '../store/db.js';
 import { upsertHouseholds } from '../store/households.js';
 import { getOrgUnit, listOrgUnits } from '../store/org-units.js';
 import { countValues } from '../store/values.js';
+import { problemsDb, type ProblemEventTable } from '../store/problems.js';
+import { findItems, tasksDb, type TaskEventTable } from '../store/tasks.js';
 import { audit, SYSTEM_CONTEXT } from './context.js';
 import { saveValues } from './data.js';
 import { AppError } from './errors.js';
@@ -203,4 +207,170 @@ export async function loadDemoAppraisal(
     await publishPeriod(store, SYSTEM_CONTEXT, { period, planId: options.planId });
   }
   return { periods: [previous, latest] };
+}
+
+/**
+ * The demo's closed loop at county level (示例数据, src/demo/loop.ts): per county a few task items
+ * under plan tasks with milestones due in `year`, and problems on the seven lists raised in `year`
+ * with their whole histories, so that the appraisal's task and problem components and the loop
+ * figures have something to show. Every title starts with 示例：, every item's lead is marked demo.
+ * Call before the appraisal is scored.
+ */
+export async function loadDemoLoop(
+  store: Store,
+  options: { planId: string; year: number; asOf: Date; seed?: number },
+): Promise<{ items: number; milestones: number; problems: number; events: number }> {
+  const plan = await getPlan(store, options.planId);
+  const counties = (await listOrgUnits(store.db, { within: plan.rootOrgUnit, level: 'county' }))
+    .map((u) => ({ code: u.code, name: u.name }))
+    .sort((a, b) => (a.code < b.code ? -1 : 1));
+  const planItems = new Map(
+    (await findItems(store.db, { planId: plan.id }))
+      .filter((i) => i.origin === 'plan' && i.task_number !== null)
+      .map((i) => [i.task_number!, i]),
+  );
+  const seed = options.seed ?? DEMO_LOOP_SEED;
+  const loop = generateDemoLoop({
+    counties,
+    tasks: [...planItems.values()].map((i) => ({ number: i.task_number!, titleZh: i.title_zh })),
+    year: options.year,
+    asOf: options.asOf,
+    seed,
+  });
+  const supervisor = await store.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', DEMO_SUPERVISOR)
+    .executeTakeFirst();
+  const who = (by: string) => ({ by_user: by === DEMO_SUPERVISOR ? (supervisor?.id ?? null) : null, by_name: by });
+  const counts = { items: 0, milestones: 0, problems: 0, events: 0 };
+  await store.db.transaction().execute(async (trx) => {
+    const tdb = tasksDb(trx);
+    const taskEvents: Insertable<TaskEventTable>[] = [];
+    for (const item of loop.items) {
+      const parent = planItems.get(item.taskNumber)!;
+      const reached = item.milestones.filter((m) => m.reachedAt !== null).length;
+      const missed = item.milestones.some((m) => m.outcome === 'missed');
+      const status = missed ? 'delayed' : reached === item.milestones.length ? 'done' : 'in_progress';
+      const { id } = await tdb
+        .insertInto('task_item')
+        .values({
+          plan_id: plan.id,
+          list: parent.list,
+          task_number: item.taskNumber,
+          origin: 'user',
+          parent_id: parent.id,
+          title_zh: item.titleZh,
+          title_en: item.titleEn,
+          description: DEMO_NOTE,
+          lead_unit: item.county,
+          lead_demo: true,
+          cooperating: '[]',
+          scope_unit: item.county,
+          indicators: parent.indicators,
+          status,
+          priority: 'normal',
+          percent_complete: Math.round((100 * reached) / item.milestones.length),
+          addressed_to: null,
+          requested_at: null,
+          reply: null,
+          replied_at: null,
+          created_by: 'system',
+          created_at: item.createdAt,
+          updated_at: item.createdAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      counts.items++;
+      taskEvents.push({
+        item_id: id,
+        kind: 'created',
+        text: `${DEMO_PREFIX}演示用县级任务，拆分自事项${parent.id} / demo: a county item under item ${parent.id}`,
+        evidence: '[]',
+        data: JSON.stringify({ demo: true, synthetic: true }),
+        by_user: null,
+        by_name: 'system',
+        at: item.createdAt,
+      });
+      for (const m of item.milestones) {
+        const milestone = await tdb
+          .insertInto('task_milestone')
+          .values({ item_id: id, title: m.title, due: m.due, reached_at: m.reachedAt })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        counts.milestones++;
+        if (m.reachedAt)
+          taskEvents.push({
+            item_id: id,
+            kind: 'report',
+            text: `${DEMO_PREFIX}节点完成（计划${m.due}）/ demo: milestone reached (due ${m.due})`,
+            milestone_id: milestone.id,
+            milestone_reached: true,
+            evidence: '[]',
+            data: JSON.stringify({ demo: true, outcome: m.outcome }),
+            by_user: null,
+            by_name: 'system',
+            at: m.reachedAt,
+          });
+      }
+    }
+    if (taskEvents.length) await tdb.insertInto('task_event').values(taskEvents).execute();
+    const pdb = problemsDb(trx);
+    const problemEvents: Insertable<ProblemEventTable>[] = [];
+    for (const p of loop.problems) {
+      const assigned = p.status !== 'open';
+      const { id } = await pdb
+        .insertInto('problem')
+        .values({
+          plan_id: plan.id,
+          title: p.title,
+          description: p.description,
+          category: p.category,
+          source_kind: 'free',
+          org_unit: p.county,
+          indicator: null,
+          period: null,
+          item_id: null,
+          milestone_id: null,
+          found_by: p.foundBy,
+          status: p.status,
+          assigned_unit: p.county,
+          assignee: null,
+          deadline: assigned ? p.deadline : null,
+          reopened: p.reopened,
+          evidence: JSON.stringify(null),
+          last_run_id: null,
+          red_runs: null,
+          recovered_at: null,
+          created_by: p.events[0]!.by,
+          created_at: p.createdAt,
+          updated_at: p.updatedAt,
+          closed_at: p.closedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      counts.problems++;
+      for (const e of p.events)
+        problemEvents.push({
+          problem_id: id,
+          kind: e.kind,
+          transition: e.transition,
+          from_status: e.from,
+          to_status: e.to,
+          reason: e.reason,
+          data: JSON.stringify(e.data ? { ...e.data, demo: true } : { demo: true }),
+          ...who(e.by),
+          at: e.at,
+        });
+    }
+    if (problemEvents.length) await pdb.insertInto('problem_event').values(problemEvents).execute();
+    counts.events = problemEvents.length;
+    await audit(trx, SYSTEM_CONTEXT, {
+      action: 'loop.demo',
+      targetType: 'plan',
+      targetId: plan.id,
+      after: { ...counts, year: options.year, seed, synthetic: true },
+    });
+  });
+  return counts;
 }
