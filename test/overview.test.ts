@@ -7,15 +7,16 @@ import type { FastifyInstance } from 'fastify';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_AUTH } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { demoVisitorActor, SYSTEM_CONTEXT } from '../src/services/context.js';
 import * as data from '../src/services/data.js';
 import * as evaluation from '../src/services/evaluation.js';
-import { getOverview } from '../src/services/overview.js';
+import { getOverview, LIVE_PART_MAX_AGE_MS } from '../src/services/overview.js';
 import * as plans from '../src/services/plans.js';
 import * as users from '../src/services/users.js';
+import { writeValues } from '../src/store/values.js';
 import { Browser } from './support/http-client.js';
 import { describeEachStore } from './support/stores.js';
 
@@ -180,6 +181,114 @@ describeEachStore('overview and the demo visitor', (store) => {
     );
     const o = await getOverview(store(), SYSTEM_CONTEXT);
     expect(o.run.stale).toBe(true);
+  });
+
+  it('gives every reader of the plan the same answer, refuses others however warm the cache, and equals a fresh answer', async () => {
+    await users.addUser(store(), SYSTEM_CONTEXT, {
+      username: 'leader2',
+      password: PASSWORD,
+      grants: [{ role: 'leader', unit: '990100' }],
+    });
+    await users.addUser(store(), SYSTEM_CONTEXT, {
+      username: 'county',
+      password: PASSWORD,
+      grants: [{ role: 'leader', unit: '990101' }],
+    });
+    const signIn = async (username: string) => {
+      const b = new Browser(app);
+      expect((await b.request('POST', '/api/v1/auth/login', { username, password: PASSWORD })).status).toBe(200);
+      return b;
+    };
+    const [one, two, county] = [await signIn('leader'), await signIn('leader2'), await signIn('county')];
+    const a = await one.request('GET', '/api/v1/overview');
+    const b = await two.request('GET', '/api/v1/overview');
+    expect(a.status).toBe(200);
+    expect(b.body).toStrictEqual(a.body);
+    // A county's leader reads its county, not the city's overview — the cached answer is not handed out.
+    const refused = await county.request('GET', '/api/v1/overview');
+    expect(refused.status).toBe(403);
+    expect(refused.body).not.toHaveProperty('units');
+    expect((await new Browser(app).request('GET', '/api/v1/overview')).status).toBe(401);
+
+    // What the caches give is what a fresh computation gives, and what the route sends.
+    const cached = await getOverview(store(), SYSTEM_CONTEXT);
+    const fresh = await getOverview(store(), SYSTEM_CONTEXT, { fresh: true });
+    expect(cached).toStrictEqual(fresh);
+    expect(JSON.parse(JSON.stringify(cached))).toStrictEqual(a.body);
+    // The answer is the caller's: changing it does not change the next one.
+    cached.units[0]!.statuses.achieved += 100;
+    cached.values.total = -1;
+    expect(await getOverview(store(), SYSTEM_CONTEXT)).toStrictEqual(fresh);
+  });
+
+  it('shows a write at once, and a new run at once with its numbers', async () => {
+    const before = await getOverview(store(), SYSTEM_CONTEXT);
+    expect(before.values).toEqual({ total: 8, synthetic: 4 });
+    // A reported (not synthetic) figure replaces a synthetic one: the counts change before any new run.
+    await data.saveValues(
+      store(),
+      SYSTEM_CONTEXT,
+      [{ indicator: 'INC_PC', orgUnit: '990101', period: '2022', value: 90000 }],
+      { status: 'approved' },
+    );
+    const written = await getOverview(store(), SYSTEM_CONTEXT);
+    expect(written.values).toEqual({ total: 8, synthetic: 3 });
+    expect(written.run).toMatchObject({ id: before.run.id, stale: true });
+    expect(written).toStrictEqual(await getOverview(store(), SYSTEM_CONTEXT, { fresh: true }));
+
+    const { run } = await evaluation.runEvaluation(store(), SYSTEM_CONTEXT);
+    expect(run.id).toBeGreaterThan(before.run.id);
+    const after = await getOverview(store(), SYSTEM_CONTEXT);
+    expect(after.run).toMatchObject({ id: run.id, stale: false, createdNow: false });
+    // The city's income, population-weighted: (90000·110 + 50000·300) / 410 (POP of 990101 is 110 since the test above).
+    const income = after.headline.find((h) => h.indicator === 'INC_PC')!;
+    expect(income.value).toBeCloseTo((90000 * 110 + 50000 * 300) / 410, 6);
+    expect(income.synthetic).toBe(true); // the other county's 2022 figure still is
+    const oldIncome = before.headline.find((h) => h.indicator === 'INC_PC')!;
+    expect(oldIncome.value).not.toBeCloseTo(income.value!, 0);
+    const ranking = await evaluation.runRanking(store(), SYSTEM_CONTEXT, run.id);
+    for (const u of after.units) expect(u.index).toBe(ranking.rows.find((r) => r.orgUnit === u.code)?.index);
+    expect(after).toStrictEqual(await getOverview(store(), SYSTEM_CONTEXT, { fresh: true }));
+  });
+
+  it('shows a write made past this process within LIVE_PART_MAX_AGE_MS', async () => {
+    // A clock of our own: the cached part is computed at t, the write is missed at t, seen after t + max age.
+    const t = Date.now() + 60_000;
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t);
+    try {
+      const before = await getOverview(store(), SYSTEM_CONTEXT);
+      expect(before.run.stale).toBe(false);
+      // Straight to the repository, as another process on the same database would: no event here.
+      await writeValues(
+        store().db,
+        [
+          {
+            indicator: 'POP',
+            orgUnit: '990102',
+            period: '2023',
+            periodType: 'year',
+            value: 310,
+            status: 'approved',
+            vintage: null,
+            source: null,
+            synthetic: false,
+            comment: null,
+            confirmedOutlier: false,
+          },
+        ],
+        { userId: null, name: 'another process' },
+        'write',
+      );
+      expect((await getOverview(store(), SYSTEM_CONTEXT)).values.total).toBe(before.values.total); // cached
+      clock.mockReturnValue(t + LIVE_PART_MAX_AGE_MS + 1);
+      const later = await getOverview(store(), SYSTEM_CONTEXT);
+      expect(later.values.total).toBe(before.values.total + 1);
+      expect(later.latestPeriods).toEqual({ year: '2023' });
+      expect(later.run.stale).toBe(true);
+      expect(later).toStrictEqual(await getOverview(store(), SYSTEM_CONTEXT, { fresh: true }));
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('serves the boundaries the plan names, to anyone', async () => {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { sql } from 'kysely';
 import { stringify } from 'yaml';
 import type { Indicator, Plan, Task } from '../domain/plan.js';
 import type { OrgUnitRow } from '../domain/org-unit.js';
@@ -101,6 +102,8 @@ export async function importPlan(
       after: { file: resolve(file), sha256, summary: summarizePlan(plan), orgUnits: orgUnits.length },
     });
   });
+  // The version check would see the new row too; this frees the old plan at once.
+  forgetPlan(store, plan.id);
   return { plan, summary: summarizePlan(plan), orgUnits: orgUnits.length };
 }
 
@@ -117,21 +120,96 @@ export async function importPlanIfChanged(store: Store, file: string): Promise<P
   return importPlan(store, file);
 }
 
+/**
+ * Parsed plans, by store and plan id, with the version of the plan row they were read at. Reading a
+ * plan back is a dozen queries and some JSON (~17 ms for Jinhua); checking that the cached one is
+ * current is one single-row query. The version is the row's `xmin` (the transaction that wrote it)
+ * with its `loaded_at`: `savePlan` replaces the row (and every child row with it) in one
+ * transaction, so any rewrite — an import here, one by another process on the same PostgreSQL
+ * database, a restore — gives the row a new version, and the next read parses the plan again.
+ * Cached plans are frozen: every caller shares one object.
+ */
+const planCache = new WeakMap<Store, Map<string, { version: string; plan: Promise<Plan | undefined> }>>();
+
+function cacheOf(store: Store) {
+  let cache = planCache.get(store);
+  if (!cache) planCache.set(store, (cache = new Map()));
+  return cache;
+}
+
+/** Drops a cached plan (after this process changed it; the version check would also see it). */
+function forgetPlan(store: Store, id: string): void {
+  planCache.get(store)?.delete(id);
+}
+
+const planVersion = sql<string>`xmin::text || '|' || loaded_at::text`;
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+/** The plan as of `version`, parsed once per version (concurrent readers share one read). */
+function cachedPlan(store: Store, id: string, version: string): Promise<Plan | undefined> {
+  const cache = cacheOf(store);
+  const hit = cache.get(id);
+  if (hit?.version === version) return hit.plan;
+  // The version was read before the plan: a change committed in between makes the next check miss
+  // and read again, never keeps a newer plan under an older version or the reverse for long.
+  const plan = plans.getPlan(store.db, id).then(deepFreeze);
+  const entry = { version, plan };
+  cache.set(id, entry);
+  plan.catch(() => {
+    if (cache.get(id) === entry) cache.delete(id);
+  });
+  return plan;
+}
+
 /** The plan the server shows: the one named, or the most recently loaded. */
 export async function currentPlanId(store: Store, wanted?: string): Promise<string> {
-  const all = await plans.listPlans(store.db);
   if (wanted) {
-    if (!all.some((p) => p.id === wanted)) throw notFound(`plan ${wanted}`);
+    const found = await store.db.selectFrom('plan').select('id').where('id', '=', wanted).executeTakeFirst();
+    if (!found) throw notFound(`plan ${wanted}`);
     return wanted;
   }
-  const latest = [...all].sort((a, b) => b.loadedAt.getTime() - a.loadedAt.getTime())[0];
+  const latest = await store.db
+    .selectFrom('plan')
+    .select('id')
+    .orderBy('loaded_at', 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest) throw new AppError('NO_PLAN', 'no plan is loaded: run `gongfu plan import FILE` or `gongfu start`');
   return latest.id;
 }
 
+/** The plan, parsed once per version of it (see planCache); frozen, shared by every caller. */
 export async function getPlan(store: Store, id: string): Promise<Plan> {
-  const plan = await plans.getPlan(store.db, id);
+  const row = await store.db
+    .selectFrom('plan')
+    .select(planVersion.as('version'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  const plan = row && (await cachedPlan(store, id, row.version));
   if (!plan) throw notFound(`plan ${id}`);
+  return plan;
+}
+
+/** The plan the server shows (see currentPlanId), from the cache: one single-row query when it is current. */
+export async function currentPlan(store: Store): Promise<Plan> {
+  const latest = await store.db
+    .selectFrom('plan')
+    .select(['id', planVersion.as('version')])
+    .orderBy('loaded_at', 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) throw new AppError('NO_PLAN', 'no plan is loaded: run `gongfu plan import FILE` or `gongfu start`');
+  const plan = await cachedPlan(store, latest.id, latest.version);
+  if (!plan) return getPlan(store, latest.id); // replaced in between: read the new one
   return plan;
 }
 
