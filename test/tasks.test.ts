@@ -1,6 +1,8 @@
 /** Task lists on both databases: plan tasks onto the lists (Jinhua's 42), demo leads, reports with evidence, splits, reform replies, export. */
 import ExcelJS from 'exceljs';
 import { beforeAll, expect, it } from 'vitest';
+import { DEFAULT_AUTH } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
 import { DEFAULT_PLAN_FILE } from '../src/cli/commands.js';
 import { SYSTEM_CONTEXT, type RequestContext } from '../src/services/context.js';
 import * as plans from '../src/services/plans.js';
@@ -9,6 +11,7 @@ import * as users from '../src/services/users.js';
 import { getOrgUnit } from '../src/store/org-units.js';
 import type { Store } from '../src/store/db.js';
 import type { Role } from '../src/domain/access.js';
+import { Browser } from './support/http-client.js';
 import { describeEachStore } from './support/stores.js';
 
 const MINI = new URL('./fixtures/mini-plan/plan.yaml', import.meta.url).pathname;
@@ -142,5 +145,71 @@ function describeMini(store: () => Store) {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['重点任务清单', '突破性抓手清单', '重大改革诉求清单']);
     expect(wb.getWorksheet('重点任务清单')!.getRow(2).getCell(3).value).toBe('促进增收');
     expect(wb.getWorksheet('重大改革诉求清单')!.getRow(2).getCell(13).value).toBe('同意纳入试点');
+  });
+
+  it('counts each lead unit’s items and milestones for the horse race (GET /api/v1/task-figures)', async () => {
+    const led = await tasks.createItem(store(), analyst, {
+      planId: 'mini-2021-2025',
+      list: 'key',
+      titleZh: '统计监测能力提升',
+      leadUnit: '990100-tjj',
+      milestones: [
+        { title: '远期节点', due: '2099-12-31' }, // reached early below: on time
+        { title: '逾期节点', due: '2020-01-01' }, // never reached: overdue
+        { title: '迟到节点', due: '2020-01-02' }, // reached below, years late
+      ],
+    });
+    await tasks.createItem(store(), analyst, {
+      planId: 'mini-2021-2025',
+      list: 'key',
+      titleZh: '东区就业帮扶',
+      leadUnit: '990101',
+    });
+    const byTitle = new Map(led.milestones.map((m) => [m.title, m.id]));
+    for (const title of ['远期节点', '迟到节点'])
+      await tasks.reportProgress(store(), member, led.id, {
+        text: `${title}已完成`,
+        milestoneId: byTitle.get(title)!,
+        milestoneReached: true,
+      });
+
+    const app = await buildApp({
+      store: store(),
+      planId: 'mini-2021-2025',
+      auth: { ...DEFAULT_AUTH, loginAttemptsPerMinute: 10_000 },
+    });
+    try {
+      const b = new Browser(app);
+      expect((await b.login('ana', 'Task-Lists-42')).status).toBe(200);
+      const res = await b.get('/api/v1/task-figures?under=990100');
+      expect(res.status).toBe(200);
+      const rows = (res.body.byUnit as { group: string }[]).map((f) => f);
+      expect(rows.find((f) => f.group === '990100-tjj')).toMatchObject({
+        items: 1,
+        cancelled: 0,
+        milestones: 3,
+        due: 2,
+        metOnTime: 1,
+        metLate: 1,
+        overdue: 1,
+        onTimeRate: 1 / 3,
+      });
+      expect(rows.find((f) => f.group === '990101')).toMatchObject({
+        items: 1,
+        milestones: 0,
+        due: 0,
+        onTimeRate: null,
+      });
+      // a county member sees its own county, not the city
+      const east = new Browser(app);
+      expect((await east.login('east', 'Task-Lists-42')).status).toBe(200);
+      expect((await east.get('/api/v1/task-figures?under=990100')).status).toBe(403);
+      const own = await east.get('/api/v1/task-figures?under=990101');
+      expect(own.status).toBe(200);
+      expect((own.body.byUnit as { group: string }[]).map((f) => f.group)).toEqual(['990101']);
+      expect((await new Browser(app).get('/api/v1/task-figures')).status).toBe(401);
+    } finally {
+      await app.close();
+    }
   });
 }

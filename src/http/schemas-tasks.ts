@@ -300,3 +300,24 @@ export const inbox = z.object({
   ),
 });
 export const emailBody = z.object({ email: z.string().max(320).nullable() });
+
+export const taskFiguresQuery = z.object({ under: z.string().min(1).optional() });
+export const taskFigures = z.object({
+  planId: z.string(),
+  asOf: z.string(),
+  under: z.string().nullable(),
+  byUnit: z.array(
+    z.object({
+      group: z.string(),
+      name: z.string(),
+      items: z.number().int(),
+      cancelled: z.number().int(),
+      milestones: z.number().int(),
+      due: z.number().int(),
+      metOnTime: z.number().int(),
+      metLate: z.number().int(),
+      overdue: z.number().int(),
+      onTimeRate: z.number().nullable(),
+    }),
+  ),
+});

@@ -18,20 +18,37 @@ import { AppError, notFound } from './errors.js';
 
 let transport: Transporter | null | undefined;
 let mailFrom = 'gongfu@localhost';
+/** Why GONGFU_SMTP_URL gave no transport (e.g. not a URL); kept on each notification it could not send. */
+let transportError: string | null = null;
 
-/** The mail transport: set in tests (a stream transport), else from the environment, else none. */
-export function setMailTransport(t: Transporter | null, from = 'gongfu@localhost'): void {
+/**
+ * The mail transport: set in tests (a stream transport), else from the environment, else none.
+ * `undefined` forgets the one set and reads the environment again on the next delivery.
+ */
+export function setMailTransport(t: Transporter | null | undefined, from = 'gongfu@localhost'): void {
   transport = t;
   mailFrom = from;
+  transportError = null;
 }
 
 function mailer(): Transporter | null {
   if (transport === undefined) {
     const url = process.env.GONGFU_SMTP_URL;
-    transport = url ? nodemailer.createTransport(url) : null;
     mailFrom = process.env.GONGFU_SMTP_FROM || mailFrom;
+    try {
+      transport = url ? nodemailer.createTransport(url) : null;
+    } catch (error) {
+      // a malformed URL must not fail the change that sent the notice (it is already committed)
+      transport = null;
+      transportError = `GONGFU_SMTP_URL: ${errorText(error)}`;
+    }
   }
   return transport;
+}
+
+/** A transport may reject with anything, not only an Error. */
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
 
 export interface Notice {
@@ -73,7 +90,13 @@ export async function notifyUsers(db: Kysely<Database>, users: readonly number[]
 /** Sends new notifications by e-mail where SMTP is configured and the user left an address; after the commit. */
 export async function deliverEmails(store: Store, ids: readonly number[]): Promise<{ sent: number; failed: number }> {
   const t = mailer();
-  if (!t || ids.length === 0) return { sent: 0, failed: 0 };
+  if (ids.length === 0) return { sent: 0, failed: 0 };
+  if (!t) {
+    if (transportError === null) return { sent: 0, failed: 0 };
+    const pending = await repo.pendingEmails(store.db, [...ids]);
+    for (const n of pending) await repo.recordEmail(store.db, n.id, transportError);
+    return { sent: 0, failed: pending.length };
+  }
   let sent = 0;
   let failed = 0;
   for (const n of await repo.pendingEmails(store.db, [...ids])) {
@@ -81,13 +104,13 @@ export async function deliverEmails(store: Store, ids: readonly number[]): Promi
       await t.sendMail({
         from: mailFrom,
         to: n.email,
-        subject: `[共富 Gongfu] ${n.message_zh.slice(0, 60)}`,
+        subject: `[共富 Gongfu] ${[...n.message_zh].slice(0, 60).join('')}`,
         text: `${n.message_zh}\n\n${n.message_en}\n`,
       });
       await repo.recordEmail(store.db, n.id, null);
       sent++;
     } catch (error) {
-      await repo.recordEmail(store.db, n.id, (error as Error).message.slice(0, 500));
+      await repo.recordEmail(store.db, n.id, errorText(error));
       failed++;
     }
   }

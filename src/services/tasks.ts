@@ -13,6 +13,7 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { can, type Action } from '../domain/access.js';
 import type { Plan } from '../domain/plan.js';
+import { taskFigures as computeTaskFigures, type TaskFigures } from '../engine/task-figures.js';
 import type { Store } from '../store/db.js';
 import { getOrgUnit } from '../store/org-units.js';
 import type { Database } from '../store/schema.js';
@@ -778,4 +779,46 @@ export async function exportListsXlsx(store: Store, ctx: RequestContext, planId?
     ws.getRow(1).font = { bold: true };
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export interface TaskFiguresResult {
+  planId: string;
+  /** The day the figures were counted for (YYYY-MM-DD, UTC). */
+  asOf: string;
+  under: string | null;
+  byUnit: (TaskFigures & { name: string })[];
+}
+
+/**
+ * The task lists in numbers per lead unit: items led, milestones due, met on time, late, overdue, the
+ * on-time rate (definitions in engine/task-figures.ts), for the horse race next to the loop figures.
+ * Items without a lead unit are not counted. Needs task.read on `under` (default: the plan's root).
+ */
+export async function taskFiguresByUnit(
+  store: Store,
+  ctx: RequestContext,
+  options: { planId?: string; under?: string; now?: Date } = {},
+): Promise<TaskFiguresResult> {
+  const planId = options.planId ?? (await currentPlanId(store));
+  const plan = await getPlan(store, planId);
+  const underPath = await authorize(store, ctx, 'task.read', options.under ?? plan.rootOrgUnit);
+  const rows = (await repo.findItems(store.db, { planId })).filter(
+    (r) => r.lead_unit !== null && r.lead_path !== null && r.lead_path.startsWith(underPath),
+  );
+  const milestones = await repo.milestonesOf(
+    store.db,
+    rows.map((r) => r.id),
+  );
+  const asOf = today(options.now ?? new Date());
+  const figures = computeTaskFigures(
+    rows.map((r) => ({
+      group: r.lead_unit!,
+      cancelled: r.status === 'cancelled',
+      milestones: milestones.filter((m) => m.item_id === r.id).map((m) => ({ due: m.due, reachedAt: m.reached_at })),
+    })),
+    asOf,
+  );
+  const byUnit = [];
+  for (const f of figures) byUnit.push({ ...f, name: (await getOrgUnit(store.db, f.group))?.name ?? f.group });
+  return { planId, asOf, under: options.under ?? null, byUnit };
 }

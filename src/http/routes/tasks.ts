@@ -23,6 +23,23 @@ export function taskRoutes(app: FastifyInstance, { store, planId }: RouteDeps): 
   );
 
   app.get(
+    '/api/v1/task-figures',
+    {
+      schema: routeSchema({
+        summary: 'Task lists in numbers per lead unit: items, milestones due, met on time, late, overdue, on-time rate',
+        tags,
+        query: s.taskFiguresQuery,
+        response: s.taskFigures,
+      }),
+    },
+    async (request) =>
+      tasks.taskFiguresByUnit(store, request.ctx, {
+        planId: await planId(),
+        ...s.taskFiguresQuery.parse(request.query),
+      }),
+  );
+
+  app.get(
     '/api/v1/task-items',
     {
       schema: routeSchema({

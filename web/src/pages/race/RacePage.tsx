@@ -23,6 +23,7 @@ import { fetchProblems, problemsByAssignedUnit } from '../../problems';
 import { useLocale, useName, useT } from '../../i18n';
 import { Link, navigate, useQuery } from '../../router';
 import type { Overview, RankingRow } from '../../types';
+import { departmentRows, type TaskFiguresResponse } from './department-rows';
 
 export default function RacePage() {
   const t = useT();
@@ -243,7 +244,10 @@ function RankHistory({ overview }: { overview: Overview }) {
   return <Chart option={option} height={300} ariaLabel={t('race.history')} />;
 }
 
-/** The units answering for problems, compared: open, overdue, closed and the share closed. */
+/**
+ * The units compared on their tasks (items led, milestones due, met on time, overdue or late, the
+ * on-time rate) and on the problems they answer for (open, overdue, closed, the share closed).
+ */
 const DEPARTMENTS_SHOWN = 12;
 
 function DepartmentRace() {
@@ -251,12 +255,14 @@ function DepartmentRace() {
   const [all, setAll] = useState(false);
   const locale = useLocale();
   const problems = useApi(() => fetchProblems(), []);
+  const taskFigures = useApi(() => api.get<TaskFiguresResponse>('/task-figures'), []);
   if (problems.error) return <ErrorBox error={problems.error} onRetry={problems.reload} />;
-  if (problems.data === undefined) return <Loading />;
+  if (problems.data === undefined || (taskFigures.data === undefined && !taskFigures.error)) return <Loading />;
   if (problems.data === null) return <p className="muted">{t('overview.problemsUnavailable')}</p>;
-  const rows = problemsByAssignedUnit(problems.data);
+  const rows = departmentRows(problemsByAssignedUnit(problems.data), taskFigures.data?.byUnit ?? []);
   return (
     <>
+      {taskFigures.error && <p className="muted">{t('race.taskFiguresUnavailable')}</p>}
       <DataTable
         limit={all ? undefined : DEPARTMENTS_SHOWN}
         dense
@@ -267,6 +273,46 @@ function DepartmentRace() {
         empty={<Empty>{t('race.noProblems')}</Empty>}
         columns={[
           { key: 'name', header: t('race.unit'), sortValue: (r) => r.name, render: (r) => r.name },
+          {
+            key: 'itemsLed',
+            header: t('race.itemsLed'),
+            align: 'right',
+            sortValue: (r) => r.itemsLed,
+            descFirst: true,
+            render: (r) => r.itemsLed,
+          },
+          {
+            key: 'milestonesDue',
+            header: t('race.milestonesDue'),
+            align: 'right',
+            sortValue: (r) => r.milestonesDue,
+            descFirst: true,
+            render: (r) => r.milestonesDue,
+          },
+          {
+            key: 'metOnTime',
+            header: t('race.milestonesOnTime'),
+            align: 'right',
+            sortValue: (r) => r.metOnTime,
+            descFirst: true,
+            render: (r) => r.metOnTime,
+          },
+          {
+            key: 'missed',
+            header: t('race.milestonesMissed'),
+            align: 'right',
+            sortValue: (r) => r.missed,
+            descFirst: true,
+            render: (r) => <span className={r.missed ? 'rank-down' : 'muted'}>{r.missed}</span>,
+          },
+          {
+            key: 'onTimeRate',
+            header: t('race.milestoneOnTimeRate'),
+            align: 'right',
+            sortValue: (r) => r.onTimeRate,
+            descFirst: true,
+            render: (r) => formatPercent(r.onTimeRate, locale),
+          },
           {
             key: 'open',
             header: t('race.open'),
