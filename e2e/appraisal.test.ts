@@ -75,4 +75,52 @@ describe('the appraisal pages in a browser', () => {
     await screenshot(leaderPage, 'appraisal-leader');
     await context.close();
   });
+
+  it('lets the analyst correct a published period with a reason and the city leader publish it; not a county leader', async () => {
+    await page.goto(`${gongfu.url}/appraisal`);
+    await page.locator('[data-testid=appraisal-table] tbody tr').first().waitFor();
+    const period = await page.locator('[data-testid=appraisal-period]').inputValue();
+    // The analyst (appraisal.edit) may correct a published period, not publish it.
+    const controls = page.locator('[data-testid=appraisal-controls]');
+    await controls.locator('[data-testid=appraisal-correct]').waitFor();
+    await expect(controls.locator('[data-testid=appraisal-publish]').count()).resolves.toBe(0);
+    await controls.locator('[data-testid=appraisal-correct]').click();
+    const dialog = page.locator('[data-testid=appraisal-confirm]');
+    await expect(dialog.locator('[data-testid=appraisal-confirm-ok]').isDisabled()).resolves.toBe(true);
+    await dialog.locator('textarea[name=reason]').fill('e2e: 数据更正');
+    await dialog.locator('[data-testid=appraisal-confirm-ok]').click();
+    await page
+      .locator('[data-testid=appraisal-state][data-state=draft][data-version="2"]')
+      .waitFor({ timeout: 60_000 });
+    await expect(page.locator('[data-testid=appraisal-correction]').textContent()).resolves.toContain('e2e: 数据更正');
+
+    // The city leader (appraisal.approve) sees freeze and publish on the unpublished correction.
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const leader = await context.newPage();
+    await signIn(leader, gongfu.url, 'demo-leader');
+    await leader.goto(`${gongfu.url}/appraisal?period=${period}`);
+    const leaderControls = leader.locator('[data-testid=appraisal-controls]');
+    await leaderControls.locator('[data-testid=appraisal-publish]').waitFor();
+    await expect(leaderControls.locator('[data-testid=appraisal-freeze]').count()).resolves.toBe(1);
+    await expect(leaderControls.locator('[data-testid=appraisal-correct]').count()).resolves.toBe(0);
+    await leaderControls.locator('[data-testid=appraisal-publish]').click();
+    await leader.locator('[data-testid=appraisal-confirm] [data-testid=appraisal-confirm-ok]').click();
+    await leader.locator('[data-testid=appraisal-state][data-state=published][data-version="2"]').waitFor();
+    await expect(leader.locator('[data-testid=appraisal-controls] button').count()).resolves.toBe(0);
+    await screenshot(leader, 'appraisal-published-correction');
+    await context.close();
+
+    // A county leader may approve only within the county: no controls for the city's appraisal.
+    const yiwuContext = await browser.newContext({ locale: 'zh-CN' });
+    const yiwu = await yiwuContext.newPage();
+    await signIn(yiwu, gongfu.url, 'demo-leader-yiwu');
+    await yiwu.goto(`${gongfu.url}/appraisal`);
+    await yiwu.locator('[data-testid=appraisal-table] tbody tr').first().waitFor();
+    await yiwu.locator('[data-testid=appraisal-state]').waitFor();
+    await expect(yiwu.locator('[data-testid=appraisal-controls]').count()).resolves.toBe(0);
+    await expect(
+      yiwu.locator('[data-testid=appraisal-publish], [data-testid=appraisal-correct]').count(),
+    ).resolves.toBe(0);
+    await yiwuContext.close();
+  }, 120_000);
 });

@@ -59,6 +59,11 @@ export const routes: RouteDef[] = [
     nav: { key: 'nav.problems', group: 'work' },
   },
   {
+    path: '/reports',
+    element: lazy(() => import('./pages/reports/ReportsPage')),
+    nav: { key: 'nav.reports', group: 'work' },
+  },
+  {
     path: '/public',
     element: lazy(() => import('./pages/public/PublicPage')),
     nav: { key: 'nav.public', group: 'lead' },

@@ -2,6 +2,19 @@
 export default {
   'zh-CN': {
     'nav.appraisal': '考核',
+    'appraisal.latest': '最新为第{n}版',
+    'appraisal.action.score': '重新计分',
+    'appraisal.action.freeze': '冻结',
+    'appraisal.action.publish': '发布',
+    'appraisal.action.correct': '更正',
+    'appraisal.confirm.score': '按现行考核方案重新计算{period}的得分，保存为第{next}版（草稿）。确定吗？',
+    'appraisal.confirm.freeze': '冻结{period}第{n}版：冻结后分数不再变化。确定吗？',
+    'appraisal.confirm.publish': '发布{period}第{n}版：发布后即冻结，不再更改，如需更正须另发新版本。确定吗？',
+    'appraisal.confirm.correct':
+      '{period}已发布，不能修改。更正将重新计分并保存为第{next}版，须写明更正原因；新版本发布前原版本仍有效。',
+    'appraisal.reason': '更正原因（必填）',
+    'appraisal.cancel': '取消',
+    'appraisal.working': '正在处理…',
     'appraisal.title': '共同富裕考核',
     'appraisal.subtitle': '按考核方案计分：各项得分、加分、扣分逐项可查；发布后冻结，更正以新版本发布。',
     'appraisal.period': '考核期',
@@ -121,6 +134,21 @@ export default {
   },
   en: {
     'nav.appraisal': 'Appraisal',
+    'appraisal.latest': 'Latest: version {n}',
+    'appraisal.action.score': 'Score again',
+    'appraisal.action.freeze': 'Freeze',
+    'appraisal.action.publish': 'Publish',
+    'appraisal.action.correct': 'Correct',
+    'appraisal.confirm.score':
+      'Score {period} again under the scheme in force and store it as version {next} (a draft)?',
+    'appraisal.confirm.freeze': 'Freeze version {n} of {period}? Its numbers will no longer change.',
+    'appraisal.confirm.publish':
+      'Publish version {n} of {period}? Published, it is frozen and does not change; a correction is a new version.',
+    'appraisal.confirm.correct':
+      '{period} is published and does not change. A correction scores it again as version {next} and needs its reason; the published version stands until the new one is published.',
+    'appraisal.reason': 'Reason for the correction (required)',
+    'appraisal.cancel': 'Cancel',
+    'appraisal.working': 'Working…',
     'appraisal.title': 'Common-prosperity appraisal',
     'appraisal.subtitle':
       'Scored by the appraisal scheme: every component, bonus and deduction can be checked; published periods are frozen and corrections are new versions.',

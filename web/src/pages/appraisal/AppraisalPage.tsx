@@ -5,7 +5,7 @@
  * and a stacked bar chart of what each total is made of. The server scopes the rows: a county's
  * leader sees the county's own row.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api';
 import {
   Card,
@@ -22,6 +22,8 @@ import {
 import { formatDate, formatNumber, formatPeriod, formatRankChange } from '../../format';
 import { useLocale, useName, useT, type Translate } from '../../i18n';
 import { Link, navigate, useQuery } from '../../router';
+import { useSession } from '../../session';
+import type { Overview } from '../../types';
 import { neighbourMark, type AppraisalRow, type AppraisalRun, type AppraisalTable, type Subject } from './types';
 
 const points = (x: number | null | undefined, locale: 'zh-CN' | 'en') => formatNumber(x, locale, 2);
@@ -132,6 +134,169 @@ function CompositionChart({ rows }: { rows: AppraisalRow[] }) {
   );
 }
 
+type Step = 'score' | 'freeze' | 'publish' | 'correct';
+
+/**
+ * Score again, freeze, publish — or, once published, correct with a reason (a new version) — the
+ * latest version of a period. Each button shows only to whom the server allows it (scoring needs
+ * appraisal.edit, freezing and publishing appraisal.approve, on the plan's root) and asks first.
+ */
+function PublishControls({
+  period,
+  subject,
+  latest,
+  onDone,
+}: {
+  period: string;
+  subject: Subject;
+  latest: AppraisalRun;
+  onDone: (run: AppraisalRun, step: Step) => void;
+}) {
+  const t = useT();
+  const { user, can } = useSession();
+  const overview = useApi(() => (user ? api.get<Overview>('/overview') : Promise.resolve(null)), [user?.id]);
+  const [step, setStep] = useState<Step | null>(null);
+  const root = overview.data?.plan.rootOrgUnit;
+  if (!user || !root) return null;
+  const canEdit = can('appraisal.edit', root);
+  const canApprove = can('appraisal.approve', root);
+  const steps: Step[] = latest.published
+    ? canEdit
+      ? ['correct']
+      : []
+    : [
+        ...(canEdit ? (['score'] as const) : []),
+        ...(canApprove && !latest.frozen ? (['freeze'] as const) : []),
+        ...(canApprove ? (['publish'] as const) : []),
+      ];
+  if (steps.length === 0) return null;
+  return (
+    <div className="toolbar" data-testid="appraisal-controls" style={{ marginTop: 8 }}>
+      <span className="muted small">{t('appraisal.latest', { n: latest.version })}</span>
+      {steps.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className={s === 'publish' ? 'btn btn-primary btn-small' : 'btn btn-small'}
+          data-testid={`appraisal-${s}`}
+          onClick={() => setStep(s)}
+        >
+          {t(`appraisal.action.${s}`)}
+        </button>
+      ))}
+      {step && (
+        <ConfirmStep
+          step={step}
+          period={period}
+          subject={subject}
+          latest={latest}
+          onClose={() => setStep(null)}
+          onDone={(run) => {
+            setStep(null);
+            onDone(run, step);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function ConfirmStep({
+  step,
+  period,
+  subject,
+  latest,
+  onClose,
+  onDone,
+}: {
+  step: Step;
+  period: string;
+  subject: Subject;
+  latest: AppraisalRun;
+  onClose: () => void;
+  onDone: (run: AppraisalRun) => void;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  const needsReason = step === 'correct';
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const path = `/appraisals/${encodeURIComponent(period)}/${step === 'correct' ? 'score' : step}`;
+      const body = { ...(subject !== 'county' && { subject }), ...(needsReason && { reason: reason.trim() }) };
+      onDone(await api.send<AppraisalRun>('POST', path, body));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog
+      ref={dialog}
+      data-testid="appraisal-confirm"
+      aria-labelledby="appraisal-confirm-title"
+      onClose={onClose}
+      style={{ maxWidth: 520 }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h2 id="appraisal-confirm-title">{t(`appraisal.action.${step}`)}</h2>
+        <p>
+          {t(`appraisal.confirm.${step}`, {
+            period: formatPeriod(period, locale),
+            n: latest.version,
+            next: latest.version + 1,
+          })}
+        </p>
+        {needsReason && (
+          <label style={{ display: 'block' }}>
+            <span>{t('appraisal.reason')}</span>
+            <textarea
+              name="reason"
+              required
+              maxLength={2000}
+              rows={3}
+              style={{ display: 'block', width: '100%' }}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </label>
+        )}
+        {error !== null && <ErrorBox error={error} />}
+        <div className="toolbar" style={{ justifyContent: 'flex-end', marginTop: 12 }}>
+          <button type="button" className="btn" onClick={() => dialog.current?.close()} disabled={busy}>
+            {t('appraisal.cancel')}
+          </button>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="appraisal-confirm-ok"
+            disabled={busy || (needsReason && !reason.trim())}
+            aria-busy={busy}
+          >
+            {busy ? t('appraisal.working') : t(`appraisal.action.${step}`)}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
 export default function AppraisalPage() {
   const t = useT();
   const locale = useLocale();
@@ -151,6 +316,13 @@ export default function AppraisalPage() {
   }, [runs.data, periods]);
   const period = query.period && periods.includes(query.period) ? query.period : defaultPeriod;
   const version = query.version ? Number(query.version) : undefined;
+  const latest = useMemo(
+    () =>
+      (runs.data?.items ?? [])
+        .filter((r) => r.period === period && r.subject === subject)
+        .reduce<AppraisalRun | undefined>((a, r) => (!a || r.version > a.version ? r : a), undefined),
+    [runs.data, period, subject],
+  );
 
   const table = useApi(
     () =>
@@ -343,6 +515,22 @@ export default function AppraisalPage() {
       <div className="grid">
         <Card span={12}>
           <RunState run={d.run} />
+          {latest && (
+            <PublishControls
+              period={d.run.period}
+              subject={subject}
+              latest={latest}
+              onDone={(run, step) => {
+                runs.reload();
+                table.reload();
+                // A new version (score, correct) is shown; a frozen or published one is the period's own.
+                setQuery({
+                  period: run.period,
+                  version: step === 'score' || step === 'correct' ? String(run.version) : undefined,
+                });
+              }}
+            />
+          )}
           {d.run.synthetic && <p className="muted small">{t('appraisal.synthetic')}</p>}
         </Card>
         <Card span={12} title={`${t('appraisal.table')} · ${formatPeriod(d.run.period, locale)}`}>

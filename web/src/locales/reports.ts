@@ -1,0 +1,48 @@
+/** The reports page: the assessment report of a year as HTML to print or as XLSX. */
+export default {
+  'zh-CN': {
+    'nav.reports': '考核报告',
+    'reports.title': '考核评估报告',
+    'reports.subtitle':
+      '生成某一年度的考核评估报告：总指数与排名、各维度、各县（市、区）评分卡、未达标清单、交办整改情况。',
+    'reports.year': '年度',
+    'reports.org': '范围',
+    'reports.org.all': '全市（含各县评分卡）',
+    'reports.format': '格式',
+    'reports.format.html': '网页（可打印为 A4）',
+    'reports.format.xlsx': 'Excel 表格（XLSX）',
+    'reports.lang': '报告语言',
+    'reports.lang.zh': '中文',
+    'reports.lang.en': '英文',
+    'reports.openHtml': '打开报告',
+    'reports.downloadXlsx': '下载 XLSX',
+    'reports.busy': '正在生成…',
+    'reports.slow': '生成报告需要几秒钟。网页版在新标签页中打开，可在浏览器中打印或另存为 PDF。',
+    'reports.done': '已生成：{file}',
+    'reports.noPermission': '您没有查看报告的权限（需要 report.read）。',
+    'reports.synthetic': '演示环境中的数据为示例数据，报告中相应标注。',
+  },
+  en: {
+    'nav.reports': 'Reports',
+    'reports.title': 'Assessment report',
+    'reports.subtitle':
+      'The assessment report of a year: index and ranks, dimensions, county scorecards, off-track list and the assignment and rectification loop.',
+    'reports.year': 'Year',
+    'reports.org': 'Scope',
+    'reports.org.all': 'Whole city (with every county scorecard)',
+    'reports.format': 'Format',
+    'reports.format.html': 'Web page (prints on A4)',
+    'reports.format.xlsx': 'Excel workbook (XLSX)',
+    'reports.lang': 'Report language',
+    'reports.lang.zh': 'Chinese',
+    'reports.lang.en': 'English',
+    'reports.openHtml': 'Open report',
+    'reports.downloadXlsx': 'Download XLSX',
+    'reports.busy': 'Generating…',
+    'reports.slow':
+      'Generating a report takes a few seconds. The web page opens in a new tab; print it or save it as PDF from the browser.',
+    'reports.done': 'Generated: {file}',
+    'reports.noPermission': 'You may not read reports (report.read is needed).',
+    'reports.synthetic': 'The demo holds synthetic data; the report labels it.',
+  },
+};
