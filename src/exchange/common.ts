@@ -58,6 +58,17 @@ export function issue(
   return { code, severity: 'error', message, ...where };
 }
 
+/** A file's CSV records, or null with a `bad_file` issue in `out` saying why the text is not CSV. */
+export function readCsvRecords(text: string, file: string, out: ExchangeRead): string[][] | null {
+  try {
+    return parseCsv(text);
+  } catch (e) {
+    const why = (e as Error).message;
+    out.issues.push(issue('bad_file', { zh: `CSV格式错误：${why}`, en: `not valid CSV: ${why}` }, { file }));
+    return null;
+  }
+}
+
 /** Reads a cell's number the way the CSV reader does (full-width digits, thousands separators, missing marks). */
 export function readNumber(
   text: string,

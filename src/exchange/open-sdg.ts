@@ -8,9 +8,10 @@
  *
  * Values are in the plan's base units (yuan, persons, rates as fractions), as Gongfu stores them.
  */
-import { csvField, parseCsv } from '../ingest/csv.js';
+import { csvField } from '../ingest/csv.js';
 import {
   issue,
+  readCsvRecords,
   periodMessage,
   numberText,
   readNumber,
@@ -61,19 +62,8 @@ export interface OpenSdgReadOptions {
 export function readOpenSdg(text: string, options: OpenSdgReadOptions): ExchangeRead {
   const file = options.fileName;
   const out: ExchangeRead = { rows: [], issues: [] };
-  let records: string[][];
-  try {
-    records = parseCsv(text);
-  } catch (e) {
-    out.issues.push(
-      issue(
-        'bad_file',
-        { zh: `CSV格式错误：${(e as Error).message}`, en: `not valid CSV: ${(e as Error).message}` },
-        { file },
-      ),
-    );
-    return out;
-  }
+  const records = readCsvRecords(text, file, out);
+  if (!records) return out;
   const header = (records[0] ?? []).map((h) => h.trim());
   const lower = header.map((h) => h.toLowerCase());
   const year = lower.indexOf('year');

@@ -7,9 +7,10 @@
  * are read by their ids. Other dimensions are not kept: two observations that differ only by them
  * repeat each other and are refused as duplicates.
  */
-import { csvField, parseCsv } from '../ingest/csv.js';
+import { csvField } from '../ingest/csv.js';
 import {
   issue,
+  readCsvRecords,
   periodMessage,
   numberText,
   readNumber,
@@ -79,19 +80,8 @@ export interface SdmxReadOptions {
 export function readSdmxCsv(text: string, options: SdmxReadOptions): ExchangeRead {
   const file = options.fileName;
   const out: ExchangeRead = { rows: [], issues: [] };
-  let records: string[][];
-  try {
-    records = parseCsv(text);
-  } catch (e) {
-    out.issues.push(
-      issue(
-        'bad_file',
-        { zh: `CSV格式错误：${(e as Error).message}`, en: `not valid CSV: ${(e as Error).message}` },
-        { file },
-      ),
-    );
-    return out;
-  }
+  const records = readCsvRecords(text, file, out);
+  if (!records) return out;
   const header = (records[0] ?? []).map((h) => idOf(h).toUpperCase());
   const col = (name: string) => header.indexOf(name);
   const indicatorCol = INDICATOR_COLUMNS.map(col).find((i) => i >= 0) ?? -1;
