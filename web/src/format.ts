@@ -107,3 +107,10 @@ export function formatRankChange(change: number | null | undefined): string {
   if (change < 0) return `▼${-change}`;
   return '=';
 }
+
+/** The class that colours a change of rank: up, down, or neither (no change, no rank). */
+export function rankChangeClass(change: number | null | undefined): 'rank-up' | 'rank-down' | 'muted' {
+  if (change && change > 0) return 'rank-up';
+  if (change && change < 0) return 'rank-down';
+  return 'muted';
+}

@@ -19,7 +19,7 @@ import {
   useApi,
   type Column,
 } from '../../components';
-import { formatDate, formatNumber, formatPeriod, formatRankChange } from '../../format';
+import { formatDate, formatNumber, formatPeriod, formatRankChange, rankChangeClass } from '../../format';
 import { useLocale, useName, useT, type Translate } from '../../i18n';
 import { Link, navigate, useQuery } from '../../router';
 import { useSession } from '../../session';
@@ -362,15 +362,7 @@ export default function AppraisalPage() {
         sortValue: (r) => r.rankChange,
         descFirst: true,
         align: 'center',
-        render: (r) => (
-          <span
-            className={
-              r.rankChange && r.rankChange > 0 ? 'rank-up' : r.rankChange && r.rankChange < 0 ? 'rank-down' : 'muted'
-            }
-          >
-            {formatRankChange(r.rankChange)}
-          </span>
-        ),
+        render: (r) => <span className={rankChangeClass(r.rankChange)}>{formatRankChange(r.rankChange)}</span>,
       },
       {
         key: 'name',

@@ -6,7 +6,7 @@
  */
 import { api } from '../../api';
 import { Card, DataTable, ErrorBox, Loading, Page, SyntheticBadge, useApi } from '../../components';
-import { formatNumber, formatPercent, formatPeriod, formatRankChange } from '../../format';
+import { formatNumber, formatPercent, formatPeriod, formatRankChange, rankChangeClass } from '../../format';
 import { useLocale, useName, useT } from '../../i18n';
 import { Link, useParams, useQuery } from '../../router';
 import { RunState } from './AppraisalPage';
@@ -80,15 +80,7 @@ export default function BreakdownPage() {
             <span className="kpi-value" data-testid="breakdown-rank">
               {score.rank}
             </span>
-            <span
-              className={
-                score.rankChange && score.rankChange > 0
-                  ? 'rank-up'
-                  : score.rankChange && score.rankChange < 0
-                    ? 'rank-down'
-                    : 'muted'
-              }
-            >
+            <span className={rankChangeClass(score.rankChange)}>
               {formatRankChange(score.rankChange)}{' '}
               {d.previousRank !== null && (
                 <span className="muted small">

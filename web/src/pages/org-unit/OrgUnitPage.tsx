@@ -18,7 +18,7 @@ import {
   useApi,
   type Column,
 } from '../../components';
-import { formatDate, formatPercent, formatRankChange, formatScore, formatValue } from '../../format';
+import { formatDate, formatPercent, formatRankChange, rankChangeClass, formatScore, formatValue } from '../../format';
 import { useLocale, useName, useT } from '../../i18n';
 import { fetchProblems } from '../../problems';
 import { Link, navigate, useParams } from '../../router';
@@ -198,9 +198,7 @@ export default function OrgUnitPage() {
           <span className="kpi-value" data-testid="unit-rank">
             {raced?.rank ? `${raced.rank} / ${o.units.length - 1}` : '—'}
           </span>
-          <span
-            className={`small ${raced?.rankChange && raced.rankChange > 0 ? 'rank-up' : raced?.rankChange && raced.rankChange < 0 ? 'rank-down' : 'muted'}`}
-          >
+          <span className={`small ${rankChangeClass(raced?.rankChange)}`}>
             {raced ? t('orgUnit.rankChange', { c: formatRankChange(raced.rankChange) }) : t('orgUnit.notRaced')}
           </span>
         </div>

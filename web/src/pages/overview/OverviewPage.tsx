@@ -12,6 +12,7 @@ import {
   formatPercent,
   formatPeriod,
   formatRankChange,
+  rankChangeClass,
   formatScore,
   formatValue,
 } from '../../format';
@@ -458,10 +459,7 @@ export function RaceList({ units, dark }: { units: OverviewUnit[]; dark?: boolea
             <span style={{ width: `${((u.index ?? 0) / max) * 100}%` }} />
           </span>
           <span className="race-score">{formatScore(u.index, locale)}</span>
-          <span
-            className={`race-change ${u.rankChange && u.rankChange > 0 ? 'rank-up' : u.rankChange && u.rankChange < 0 ? 'rank-down' : 'muted'}`}
-            title={t('race.rankChange')}
-          >
+          <span className={`race-change ${rankChangeClass(u.rankChange)}`} title={t('race.rankChange')}>
             {formatRankChange(u.rankChange)}
           </span>
         </li>

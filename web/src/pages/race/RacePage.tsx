@@ -17,13 +17,12 @@ import {
   useApi,
   type Column,
 } from '../../components';
-import { formatPercent, formatPeriod, formatRankChange, formatScore } from '../../format';
+import { formatPercent, formatPeriod, formatRankChange, rankChangeClass, formatScore } from '../../format';
 import { takePrefetched } from '../../prefetch';
-import { fetchProblems, problemsByAssignedUnit } from '../../problems';
 import { useLocale, useName, useT } from '../../i18n';
 import { Link, navigate, useQuery } from '../../router';
 import type { Overview, RankingRow } from '../../types';
-import { departmentRows, type TaskFiguresResponse } from './department-rows';
+import { departmentRows, type LoopFiguresResponse, type TaskFiguresResponse } from './department-rows';
 
 export default function RacePage() {
   const t = useT();
@@ -79,15 +78,7 @@ export default function RacePage() {
         sortValue: (r) => r.rankChange,
         descFirst: true,
         align: 'center',
-        render: (r) => (
-          <span
-            className={
-              r.rankChange && r.rankChange > 0 ? 'rank-up' : r.rankChange && r.rankChange < 0 ? 'rank-down' : 'muted'
-            }
-          >
-            {formatRankChange(r.rankChange)}
-          </span>
-        ),
+        render: (r) => <span className={rankChangeClass(r.rankChange)}>{formatRankChange(r.rankChange)}</span>,
       },
       {
         key: 'trend',
@@ -254,12 +245,11 @@ function DepartmentRace() {
   const t = useT();
   const [all, setAll] = useState(false);
   const locale = useLocale();
-  const problems = useApi(() => fetchProblems(), []);
+  const problems = useApi(() => api.get<LoopFiguresResponse>('/loop-figures'), []);
   const taskFigures = useApi(() => api.get<TaskFiguresResponse>('/task-figures'), []);
   if (problems.error) return <ErrorBox error={problems.error} onRetry={problems.reload} />;
   if (problems.data === undefined || (taskFigures.data === undefined && !taskFigures.error)) return <Loading />;
-  if (problems.data === null) return <p className="muted">{t('overview.problemsUnavailable')}</p>;
-  const rows = departmentRows(problemsByAssignedUnit(problems.data), taskFigures.data?.byUnit ?? []);
+  const rows = departmentRows(problems.data.byUnit, taskFigures.data?.byUnit ?? []);
   return (
     <>
       {taskFigures.error && <p className="muted">{t('race.taskFiguresUnavailable')}</p>}

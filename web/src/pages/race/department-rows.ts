@@ -1,5 +1,29 @@
-/** The departments' race: problem figures (from the problem list) joined with task figures (GET /task-figures) per unit. */
-import type { UnitProblemRow } from '../../problems';
+/** The departments' race: problem figures (GET /loop-figures) joined with task figures (GET /task-figures) per unit. */
+
+/** One unit's problem figures: GET /api/v1/loop-figures `byUnit` (src/engine/loop-figures.ts), by the unit answering. */
+export interface UnitLoopFigures {
+  group: string;
+  name: string;
+  total: number;
+  open: number;
+  overdue: number;
+  closed: number;
+}
+
+export interface LoopFiguresResponse {
+  byUnit: UnitLoopFigures[];
+}
+
+export interface UnitProblemRow {
+  unit: string;
+  name: string;
+  total: number;
+  open: number;
+  overdue: number;
+  closed: number;
+  /** closed / total; null without problems. */
+  closedShare: number | null;
+}
 
 /** One unit's row of GET /api/v1/task-figures (definitions in src/engine/task-figures.ts). */
 export interface UnitTaskFigures {
@@ -33,12 +57,25 @@ export interface DepartmentRow extends UnitProblemRow {
 
 /** Every unit with problems or tasks, once; a unit missing from one side has zeros there. */
 export function departmentRows(
-  problems: readonly UnitProblemRow[],
+  problems: readonly UnitLoopFigures[],
   tasks: readonly UnitTaskFigures[],
 ): DepartmentRow[] {
   const rows = new Map<string, DepartmentRow>();
   for (const p of problems)
-    rows.set(p.unit, { ...p, itemsLed: 0, milestonesDue: 0, metOnTime: 0, missed: 0, onTimeRate: null });
+    rows.set(p.group, {
+      unit: p.group,
+      name: p.name,
+      total: p.total,
+      open: p.open,
+      overdue: p.overdue,
+      closed: p.closed,
+      closedShare: p.total ? p.closed / p.total : null,
+      itemsLed: 0,
+      milestonesDue: 0,
+      metOnTime: 0,
+      missed: 0,
+      onTimeRate: null,
+    });
   for (const f of tasks) {
     const r =
       rows.get(f.group) ??
